@@ -1,0 +1,4 @@
+package dev.rampart.dsl.ir;
+
+/** Membership in a dynamic set, whose elements are only known at run time. */
+public record SetMatch(String set, boolean negated) {}

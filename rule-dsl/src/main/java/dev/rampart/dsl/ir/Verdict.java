@@ -1,0 +1,7 @@
+package dev.rampart.dsl.ir;
+
+public enum Verdict {
+    ACCEPT, DROP, REJECT;
+
+    public String keyword() { return name().toLowerCase(java.util.Locale.ROOT); }
+}

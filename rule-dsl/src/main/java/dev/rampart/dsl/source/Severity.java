@@ -1,0 +1,7 @@
+package dev.rampart.dsl.source;
+
+public enum Severity {
+    ERROR, WARNING, INFO;
+
+    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+}
