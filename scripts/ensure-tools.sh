@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing Rampart needs on a fresh Debian 12 machine, and nothing when
+# it is already there (apt is slow; a second run must cost nothing).
+# Usage: scripts/ensure-tools.sh build|test
+set -euo pipefail
+want=(openjdk-17-jdk-headless:javac maven:mvn)
+if [ "${1:-build}" = test ]; then
+  # Captures for `rampart trace` tests are made by real tools; the C core needs a compiler.
+  want+=(tcpdump:tcpdump tshark:tshark gcc:gcc make:make util-linux:unshare iproute2:ip)
+fi
+missing=()
+for pair in "${want[@]}"; do
+  pkg=${pair%%:*} cmd=${pair##*:}
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "rampart: missing Debian packages: ${missing[*]}" >&2
+  echo "rampart: install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 2
+fi
+echo "rampart: installing ${missing[*]} (one time)" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
