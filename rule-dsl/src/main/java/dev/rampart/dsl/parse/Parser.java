@@ -326,7 +326,16 @@ public final class Parser {
 
         ProtoBuilder(Word protocol) { this.protocol = protocol; }
 
-        boolean takes(Token t) {
+        /**
+         * Whether the next item is this protocol's argument. A {@code $define} is one (a port list)
+         * when it directly follows the protocol or another argument: {@code tcp $ports},
+         * {@code tcp 80, $more}; after a bare protocol ({@code tcp, $x}) it names services.
+         */
+        boolean takes(Token t, boolean afterComma) {
+            if (t.is(TokenKind.DOLLAR)) {
+                boolean portsOrTypes = !protocol.text().equals("proto") && !Keywords.isNumber(protocol.text());
+                return portsOrTypes && (!afterComma || !args.isEmpty());
+            }
             if (t.kind() != TokenKind.WORD) return false;
             String p = protocol.text(), a = t.text();
             boolean digit = !a.isEmpty() && a.charAt(0) >= '0' && a.charAt(0) <= '9';
@@ -356,8 +365,8 @@ public final class Parser {
         while (peek().is(TokenKind.COMMA)) {
             advance();
             Token t = peek();
-            if (current != null && !isProtocolWord(t) && current.takes(t)) {
-                current.args.add(word(advance()));
+            if (current != null && !isProtocolWord(t) && current.takes(t, true)) {
+                current.args.add(t.is(TokenKind.DOLLAR) ? operand(0) : word(advance()));
             } else {
                 if (current != null) items.add(current.build());
                 current = serviceItem(items);
@@ -377,7 +386,7 @@ public final class Parser {
         Token t = peek();
         if (isProtocolWord(t) || (t.kind() == TokenKind.WORD && Keywords.isNumber(t.text()))) {
             ProtoBuilder b = new ProtoBuilder(word(advance()));
-            if (b.takes(peek())) b.args.add(word(advance()));
+            if (b.takes(peek(), false)) b.args.add(peek().is(TokenKind.DOLLAR) ? operand(0) : word(advance()));
             return b;
         }
         if (t.is(TokenKind.DOLLAR)) {
@@ -449,7 +458,8 @@ public final class Parser {
             }
             default -> { }
         }
-        throw fail(t, "a value (a name, address, number, string, $define, @set, any or { list })", null);
+        String hint = isDeclStart(t) || t.is(TokenKind.EOF) ? "nothing follows the last ','; remove it or add a value" : null;
+        throw fail(t, "a value (a name, address, number, string, $define, @set, any or { list })", hint);
     }
 
     /** A match's list: a single operand stays itself, several become an unbraced ListOf. */
@@ -513,7 +523,7 @@ public final class Parser {
         }
         if (expectItem) {
             throw fail(peek(), slash ? "a TCP flag after '/'" : "a TCP flag (fin, syn, rst, psh, ack, urg, ecn, cwr) after '" + kw.text() + "'",
-                    didYouMean(peek(), Keywords.FLAGS));
+                    didYouMean(peek(), Keywords.FLAGS_BY_USE));
         }
         for (Word w : set) checkFlag(w);
         for (Word w : mask) checkFlag(w);
@@ -524,7 +534,7 @@ public final class Parser {
         if (Keywords.FLAGS.contains(w.text())) return;
         Diagnostic d = Diagnostic.error(w.span(), "unknown-flag", "'" + abbreviate(w.text())
                 + "' is not a TCP flag; expected one of " + String.join(", ", Keywords.FLAGS));
-        String s = Suggest.didYouMean(w.text(), Keywords.FLAGS);
+        String s = Suggest.didYouMean(w.text(), Keywords.FLAGS_BY_USE);
         diags.add(s == null ? d : d.withSuggestion(s));
     }
 
@@ -766,7 +776,9 @@ public final class Parser {
         while (peek().kind() == TokenKind.WORD && Keywords.PACKET_ATTRS.contains(peek().text())) attrs.add(attr());
         Token end = peek();
         if (inTest && !end.isWord("expect")) {
-            throw fail(end, PACKET_ATTR_EXPECTED + " or 'expect'", didYouMean(end, concat(Keywords.PACKET_ATTRS, List.of("expect"))));
+            String hint = didYouMean(end, concat(Keywords.PACKET_ATTRS, List.of("expect")));
+            if (hint == null && (isDeclStart(end) || end.is(TokenKind.EOF))) hint = "a test ends with 'expect' and a verdict: expect accept";
+            throw fail(end, PACKET_ATTR_EXPECTED + " or 'expect'", hint);
         }
         if (!inTest && !end.is(TokenKind.EOF)) {
             throw fail(end, PACKET_ATTR_EXPECTED + " or the end of the packet", didYouMean(end, Keywords.PACKET_ATTRS));

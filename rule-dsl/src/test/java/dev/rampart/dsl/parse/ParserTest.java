@@ -84,6 +84,13 @@ class ParserTest {
     @Test
     void serviceArgumentsBelongToTheLastProtocol() {
         PolicyFile f = parseOk("service s = tcp 80, 443, 8000-8080, udp 53, icmp echo-request, 3/1, web, $more, proto 47, icmpv6\n");
+        PolicyFile ports = parseOk("service p = tcp $ports, udp 53, $more_ports, tcp, $svc\n");
+        List<ServiceItem> pi = ((Decl.Service) ports.decls().get(0)).items();
+        assertEquals(4, pi.size());
+        assertInstanceOf(Operand.VarRef.class, ((ServiceItem.Proto) pi.get(0)).args().get(0));
+        assertEquals(2, ((ServiceItem.Proto) pi.get(1)).args().size());
+        assertTrue(((ServiceItem.Proto) pi.get(2)).args().isEmpty());
+        assertInstanceOf(ServiceItem.Ref.class, pi.get(3));
         List<ServiceItem> items = ((Decl.Service) f.decls().get(0)).items();
         assertEquals(7, items.size());
         ServiceItem.Proto tcp = (ServiceItem.Proto) items.get(0);
