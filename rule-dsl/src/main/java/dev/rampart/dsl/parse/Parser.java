@@ -127,14 +127,24 @@ public final class Parser {
         if (found.start() == lastFailAt) return new Abort();
         lastFailAt = found.start();
         String code = found.is(TokenKind.EOF) ? "unexpected-end" : "syntax";
+        if (full()) {
+            diags.error(span(found), code, "expected " + expected); // only counted: the list is full
+            return new Abort();
+        }
         Diagnostic d = Diagnostic.error(span(found), code, "expected " + expected + ", found " + found.describe());
         diags.add(suggestion == null ? d : d.withSuggestion(suggestion));
         return new Abort();
     }
 
-    private static String didYouMean(Token t, List<String> candidates) {
-        return t.kind() == TokenKind.WORD ? Suggest.didYouMean(t.text(), candidates) : null;
+    private String didYouMean(Token t, List<String> candidates) {
+        return t.kind() == TokenKind.WORD && !full() ? Suggest.didYouMean(t.text(), candidates) : null;
     }
+
+    /**
+     * Once the diagnostics are at their cap, further ones are only counted, so building their
+     * messages and suggestions is skipped: garbage input then costs little more than lexing.
+     */
+    private boolean full() { return diags.all().size() >= Diagnostics.LIMIT; }
 
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
@@ -812,7 +822,7 @@ public final class Parser {
             // One colon: address:port. IPv6 addresses always have at least two.
             address = new Word(span(t.start(), t.start() + c), s.substring(0, c));
             port = new Word(span(t.start() + c + 1, t.end()), s.substring(c + 1));
-            if (port.text().isEmpty()) throw fail(peek(), "a port number after ':'", null);
+            checkPort(port);
         } else {
             address = word(t);
             if (peek().is(TokenKind.COLON)) {
@@ -826,7 +836,14 @@ public final class Parser {
     private Word port() {
         Token p = peek();
         if (p.kind() != TokenKind.WORD) throw fail(p, "a port number after ':'", null);
-        return word(advance());
+        Word w = word(advance());
+        checkPort(w);
+        return w;
+    }
+
+    private void checkPort(Word w) {
+        if (Keywords.isNumber(w.text())) return;
+        diags.error(w.span(), "syntax", "'" + abbreviate(w.text()) + "' is not a port number");
     }
 
     private PacketSpec.Attr attr() {
