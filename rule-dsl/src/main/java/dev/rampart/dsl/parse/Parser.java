@@ -373,12 +373,13 @@ public final class Parser {
         List<ServiceItem> items = new ArrayList<>();
         ProtoBuilder current = serviceItem(items);
         while (peek().is(TokenKind.COMMA)) {
-            advance();
+            Token comma = advance();
             Token t = peek();
             if (current != null && !isProtocolWord(t) && current.takes(t, true)) {
                 current.args.add(t.is(TokenKind.DOLLAR) ? operand(0) : word(advance()));
             } else {
                 if (current != null) items.add(current.build());
+                danglingComma(comma);
                 current = serviceItem(items);
             }
         }
@@ -418,10 +419,24 @@ public final class Parser {
         List<Operand> items = new ArrayList<>();
         items.add(operand(depth));
         while (peek().is(TokenKind.COMMA)) {
-            advance();
+            Token comma = advance();
+            danglingComma(comma);
             items.add(operand(depth));
         }
         return items;
+    }
+
+    /**
+     * A ',' that ends a line followed by the next declaration is a leftover, not a missing value:
+     * point at the comma, which is what needs fixing.
+     */
+    private void danglingComma(Token comma) {
+        Token t = peek();
+        if (!(isDeclStart(t) || t.is(TokenKind.EOF) || (t.lineStart() && t.isWord("rule")))) return;
+        lastFailAt = comma.start();
+        diags.add(Diagnostic.error(span(comma), "syntax", "no value follows this ',' (found " + t.describe() + " next)")
+                .withSuggestion("remove the ',' or add the missing value after it"));
+        throw new Abort();
     }
 
     private Operand operand(int depth) {
@@ -468,8 +483,7 @@ public final class Parser {
             }
             default -> { }
         }
-        String hint = isDeclStart(t) || t.is(TokenKind.EOF) ? "nothing follows the last ','; remove it or add a value" : null;
-        throw fail(t, "a value (a name, address, number, string, $define, @set, any or { list })", hint);
+        throw fail(t, "a value (a name, address, number, string, $define, @set, any or { list })", null);
     }
 
     /** A match's list: a single operand stays itself, several become an unbraced ListOf. */
