@@ -15,6 +15,19 @@ import java.util.Map;
 public final class AstShape {
     private AstShape() {}
 
+    /** Record components looked up once per class: reflection on every node made the fuzz test slow. */
+    private static final ClassValue<List<RecordComponent>> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected List<RecordComponent> computeValue(Class<?> type) {
+            RecordComponent[] cs = type.getRecordComponents();
+            for (RecordComponent c : cs) c.getAccessor().setAccessible(true);
+            return List.of(cs);
+        }
+    };
+
+    /** The components of a record class, in declaration order (cached). */
+    public static List<RecordComponent> components(Class<?> recordClass) { return COMPONENTS.get(recordClass); }
+
     public static Object of(Object node) {
         if (node == null || node instanceof String || node instanceof Boolean || node instanceof Number
                 || node instanceof Enum<?>) {
@@ -28,7 +41,7 @@ public final class AstShape {
         if (node instanceof Record r) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("@", r.getClass().getSimpleName());
-            for (RecordComponent c : r.getClass().getRecordComponents()) {
+            for (RecordComponent c : components(r.getClass())) {
                 if (c.getType() == Span.class || c.getType() == SourceFile.class) continue;
                 try {
                     out.put(c.getName(), of(c.getAccessor().invoke(r)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rampart.dsl.ast.PacketSpec;
 import dev.rampart.dsl.ast.PolicyFile;
 import dev.rampart.dsl.fmt.Formatter;
+import dev.rampart.dsl.gen.AstShape;
 import dev.rampart.dsl.gen.RoundTrip;
 import dev.rampart.dsl.source.Diagnostic;
 import dev.rampart.dsl.source.DiagnosticRenderer;
@@ -70,7 +71,7 @@ final class ParseInvariants {
         } else if (node instanceof Span s) {
             within(file, s, "AST span");
         } else if (node instanceof Record r) {
-            for (RecordComponent c : r.getClass().getRecordComponents()) {
+            for (RecordComponent c : AstShape.components(r.getClass())) {
                 try {
                     spansWithin(file, c.getAccessor().invoke(r));
                 } catch (ReflectiveOperationException e) {
