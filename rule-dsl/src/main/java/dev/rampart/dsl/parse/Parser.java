@@ -539,7 +539,15 @@ public final class Parser {
                     i = j;
                 }
             } else if (t.is(TokenKind.COMMA) && !expectItem) {
-                advance();
+                Token comma = advance();
+                Token n = peek();
+                if (n.kind() == TokenKind.WORD && !Keywords.FLAGS.contains(n.text())
+                        && (Keywords.ACTIONS.contains(n.text()) || Rule.MatchKind.byKeyword(n.text()) != null)) {
+                    lastFailAt = comma.start();
+                    diags.add(Diagnostic.error(span(comma), "syntax", "no TCP flag follows this ',' (found " + n.describe() + " next)")
+                            .withSuggestion("remove the ','"));
+                    throw new Abort();
+                }
                 expectItem = true;
             } else {
                 break;

@@ -179,6 +179,17 @@ class ParserTest {
     }
 
     @Test
+    void danglingCommasArePointedAt() {
+        Diagnostic list = firstError("net a = 10.0.0.1,\nchain input policy drop {\n}\n");
+        assertEquals(1, list.span().line());
+        assertEquals(17, list.span().column());
+        Diagnostic flags = firstError("chain input policy drop {\n  rule r: flags syn, accept\n}\n");
+        assertEquals(2, flags.span().line());
+        assertEquals(20, flags.span().column());
+        assertTrue(flags.message().contains("no TCP flag follows this ','"), flags.message());
+    }
+
+    @Test
     void commentsAreCollectedWithoutTheHash() {
         PolicyFile f = parseOk("# head\nnet a = 1.2.3.4 # tail\n");
         assertEquals(List.of(" head", " tail"), f.comments().stream().map(c -> c.text()).toList());
