@@ -156,7 +156,7 @@ public final class Parser {
     private void checkOneOf(Word w, List<String> allowed, String what) {
         if (allowed.contains(w.text())) return;
         Diagnostic d = Diagnostic.error(w.span(), "unknown-keyword",
-                "'" + w.text() + "' is not " + what + "; expected one of " + String.join(", ", allowed));
+                "'" + abbreviate(w.text()) + "' is not " + what + "; expected one of " + String.join(", ", allowed));
         String s = Suggest.didYouMean(w.text(), allowed);
         diags.add(s == null ? d : d.withSuggestion(s));
     }

@@ -107,6 +107,16 @@ class BadInputTest {
     }
 
     @Test
+    void hugeWordsAreAbbreviatedInMessages() {
+        String word = "x".repeat(5_000_000);
+        Result<PolicyFile> r = ParseInvariants.check(new SourceFile("long.rampart",
+                "chain " + word + " policy drop {\n}\nnet " + word + " = 10.0.0.1\n"));
+        assertEquals(List.of("unknown-keyword", "bad-name"), codes(r));
+        for (Diagnostic d : r.diagnostics().all()) assertTrue(d.message().length() < 200, d.message().length() + " chars");
+        assertTrue(DiagnosticRenderer.renderAll(r.diagnostics()).length() < 2000);
+    }
+
+    @Test
     void badPacketsGiveDiagnosticsAndNoPacket() {
         for (String text : List.of("", "tcp", "tcp 1.2.3.4 ->", "tcp [fd00::1 -> 1.2.3.4", "\0\0", "tcp 1.2.3.4:80 -> 5.6.7.8:90 with @",
                 "tcp 1.2.3.4:80 -> 5.6.7.8:90 flags")) {
