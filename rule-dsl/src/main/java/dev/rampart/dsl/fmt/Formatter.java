@@ -254,7 +254,9 @@ public final class Formatter {
             if (next >= comments.size()) return;
             Comment c = comments.get(next);
             int endLine = src.line(Math.max(0, nodeEnd - 1));
-            if (c.span().start() >= nodeEnd && src.line(c.span().start()) == endLine) {
+            // Only if nothing but blanks separates them: in "net a = 1 net b = 2  # c" the comment is b's.
+            if (c.span().start() >= nodeEnd && src.line(c.span().start()) == endLine
+                    && src.text().substring(nodeEnd, c.span().start()).isBlank()) {
                 out.append("  ").append(commentText(c));
                 next++;
             }

@@ -73,6 +73,12 @@ class FormatterTest {
     }
 
     @Test
+    void anEndOfLineCommentBelongsToTheLastNodeOnThatLine() {
+        String out = Formatter.format(parse("net a = 1.2.3.4 net b = 1.2.3.5  # b's\nchain input policy drop { rule r: accept }  # closing\n"));
+        assertEquals("net a = 1.2.3.4\nnet b = 1.2.3.5  # b's\nchain input policy drop {\n  rule r: accept\n}  # closing\n", out);
+    }
+
+    @Test
     void nameRulesWritesTheAnonymousIds() {
         List<Rule> rs = rules("rule from lan accept\nrule named: drop");
         String expectedId = Formatter.anonymousId(rs.get(0));

@@ -36,8 +36,7 @@ public final class PolicyTextGenerator {
             if (chance(20)) sb.append('\n');
             if (chance(15)) ownLineComment("");
             decl();
-            if (chance(20)) trailingComment();
-            sb.append('\n');
+            endOfLine();
         }
         if (chance(20)) ownLineComment("");
         return sb.toString();
@@ -55,6 +54,16 @@ public final class PolicyTextGenerator {
         else if (r < 95) sb.append("\n    ");
         else {
             sb.append(" #").append(pick(COMMENTS)).append("\n    ");
+        }
+    }
+
+    /** Usually a line break, sometimes after a comment; sometimes the next node shares the line. */
+    private void endOfLine() {
+        if (chance(20)) {
+            trailingComment();
+            sb.append('\n');
+        } else {
+            sb.append(chance(10) ? ' ' : '\n');
         }
     }
 
@@ -249,8 +258,7 @@ public final class PolicyTextGenerator {
             if (chance(15)) ownLineComment("  ");
             sb.append("  ");
             rule();
-            if (chance(20)) trailingComment();
-            sb.append('\n');
+            endOfLine();
         }
         if (chance(20)) ownLineComment("    ");
         sb.append('}');
