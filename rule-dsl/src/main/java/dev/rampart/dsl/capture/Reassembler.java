@@ -114,7 +114,8 @@ public final class Reassembler {
         }
         if (p.total >= 0 && p.runs.size() == 1 && p.runs.firstKey() == 0 && p.runs.firstEntry().getValue() == p.total) {
             remove(p);
-            int ipLength = p.headerBytes + p.total;
+            // The kernel's reassembled IPv6 datagram no longer has the fragment header.
+            int ipLength = p.headerBytes + p.total - (key.family == 6 ? 8 : 0);
             Decoded d = PacketDecoder.afterReassembly(key.family, key.src, key.dst, p.proto, p.head, p.total, ipLength);
             return new Complete(d, p.fragments, p.firstFrame);
         }
