@@ -69,16 +69,41 @@ public final class ConnTracker {
         }
     }
 
-    /**
-     * The tracker's view of one packet, between the two steps.
-     *
-     * @param note why the packet is invalid or otherwise remarkable, null when not
-     */
-    public record Step(ConnState state, String note, Tuple create, Tcp createTcp, boolean tableFull) {}
+    /** The tracker's view of one packet, between the two steps. */
+    public static final class Step {
+        private final ConnState state;
+        private final String note;
+        final Tuple create;
+        final Tcp createTcp;
+        private final boolean tableFull;
+
+        Step(ConnState state, String note, Tuple create, Tcp createTcp, boolean tableFull) {
+            this.state = state;
+            this.note = note;
+            this.create = create;
+            this.createTcp = createTcp;
+            this.tableFull = tableFull;
+        }
+
+        /** The state the filter sees. */
+        public ConnState state() { return state; }
+
+        /** Why the packet is invalid or otherwise remarkable; null when it is not. */
+        public String note() { return note; }
+
+        /** The table is full: the kernel drops a packet that would open a connection before the filter. */
+        public boolean tableFull() { return tableFull; }
+
+        /** Accepting this packet creates a connection. */
+        public boolean opens() { return create != null; }
+    }
 
     private final int capacity;
     private final Map<Tuple, Entry> table = new HashMap<>();
     private long sweepAt;
+    /** No entry expires before this (a lower bound, exact after a sweep). */
+    private long earliest = Long.MAX_VALUE;
+    private long lastFullSweep = Long.MIN_VALUE / 2;
 
     public ConnTracker(int capacity) {
         this.capacity = capacity;
@@ -117,7 +142,7 @@ public final class ConnTracker {
         if (e != null) {
             boolean reply = e.reply.equals(t);
             if (reply) e.seenReply = true;
-            e.expires = now + timeout(e, now);
+            setExpiry(e, now + timeout(e, now));
             return new Step(reply || e.seenReply ? ConnState.ESTABLISHED : ConnState.NEW, null, null, null, false);
         }
         // A first packet: no entry yet.
@@ -132,7 +157,12 @@ public final class ConnTracker {
             return new Step(ConnState.INVALID, "ICMP reply without a tracked request", null, null, false);
         }
         if (table.size() / 2 >= capacity) {
-            sweep(now);
+            // A full sweep per packet would make a full table quadratic: sweep at most once per second
+            // of capture time, as the kernel's own garbage collection is periodic too.
+            if (now - lastFullSweep >= S || now < lastFullSweep) {
+                sweep(now);
+                lastFullSweep = now;
+            }
             if (table.size() / 2 >= capacity) return new Step(ConnState.INVALID, "conntrack table full", null, null, true);
         }
         return new Step(ConnState.NEW, null, t, start, false);
@@ -140,11 +170,11 @@ public final class ConnTracker {
 
     /** After the filter: a new connection exists only if its first packet was accepted. */
     public void settle(Step s, Datagram d, boolean accepted, long now) {
-        if (s.create() == null || !accepted) return;
-        Tuple t = s.create();
+        if (s.create == null || !accepted) return;
+        Tuple t = s.create;
         Entry e = new Entry(t, inverse(t, d), now);
-        if (s.createTcp() != null) e.tcp = s.createTcp();
-        e.expires = now + timeout(e, now);
+        if (s.createTcp != null) e.tcp = s.createTcp;
+        setExpiry(e, now + timeout(e, now));
         table.put(e.orig, e);
         table.put(e.reply, e);
         if (table.size() / 2 >= sweepAt) {
@@ -158,7 +188,7 @@ public final class ConnTracker {
         if (next == IV) return new Step(ConnState.INVALID, "TCP flags invalid in state " + e.tcp.name().toLowerCase(), null, null, false);
         if (next != IGN) {
             e.tcp = Tcp.values()[next];
-            e.expires = now + e.tcp.timeout;
+            setExpiry(e, now + e.tcp.timeout);
         }
         if (reply) e.seenReply = true;
         return new Step(state, null, null, null, false);
@@ -215,9 +245,22 @@ public final class ConnTracker {
         table.remove(e.reply);
     }
 
+    private void setExpiry(Entry e, long at) {
+        e.expires = at;
+        if (at < earliest) earliest = at;
+    }
+
+    /** Removes expired entries; skipped while none can have expired yet. */
     private void sweep(long now) {
+        if (now <= earliest) return;
+        long min = Long.MAX_VALUE;
         Iterator<Entry> it = table.values().iterator();
-        while (it.hasNext()) if (it.next().expires < now) it.remove();
+        while (it.hasNext()) {
+            long x = it.next().expires;
+            if (x < now) it.remove();
+            else if (x < min) min = x;
+        }
+        earliest = min;
     }
 
     static Tuple tuple(Datagram d) {

@@ -233,7 +233,6 @@ public final class PacketDecoder {
         String l4Error = null;
         Datagram quoted = null;
         boolean icmp = (family == 4 && proto == Packet.ICMP) || (family == 6 && proto == Packet.ICMPV6);
-        String pname = Packet.protoName(proto).toUpperCase(java.util.Locale.ROOT);
         if (proto == Packet.TCP) {
             if (avail < 20) return upperShort(cut, avail, declared, "TCP header needs 20 bytes");
             sport = Bytes.u16(b, p);
@@ -242,7 +241,7 @@ public final class PacketDecoder {
             int doff = ((b[p + 12] & 0xff) >> 4) * 4;
             if (doff < 20 || doff > declared) l4Error = "TCP data offset " + doff + " is impossible for a " + declared + "-byte segment";
         } else if (proto == Packet.UDP || proto == Packet.UDPLITE) {
-            if (avail < 8) return upperShort(cut, avail, declared, pname + " header needs 8 bytes");
+            if (avail < 8) return upperShort(cut, avail, declared, pname(proto) + " header needs 8 bytes");
             sport = Bytes.u16(b, p);
             dport = Bytes.u16(b, p + 2);
             int len = Bytes.u16(b, p + 4);
@@ -256,12 +255,12 @@ public final class PacketDecoder {
             sport = Bytes.u16(b, p);
             dport = Bytes.u16(b, p + 2);
         } else if (icmp) {
-            if (avail < 4) return upperShort(cut, avail, declared, pname + " header needs 4 bytes");
+            if (avail < 4) return upperShort(cut, avail, declared, pname(proto) + " header needs 4 bytes");
             type = b[p] & 0xff;
             code = b[p + 1] & 0xff;
-            if (declared < 8) l4Error = pname + " message of " + declared + " bytes is shorter than its 8-byte header";
+            if (declared < 8) l4Error = pname(proto) + " message of " + declared + " bytes is shorter than its 8-byte header";
             else if (isQuery(family, type)) {
-                if (avail < 8) return upperShort(cut, avail, declared, pname + " echo/query header needs 8 bytes");
+                if (avail < 8) return upperShort(cut, avail, declared, pname(proto) + " echo/query header needs 8 bytes");
                 id = Bytes.u16(b, p + 4);
             } else if (isError(family, type) && avail > 8) {
                 quoted = quoted(b, p + 8, end, family);
@@ -269,6 +268,8 @@ public final class PacketDecoder {
         }
         return new Decoded.Whole(new Datagram(family, src, dst, proto, sport, dport, type, code, id, flags, ipLength, l4Error, quoted));
     }
+
+    private static String pname(int proto) { return Packet.protoName(proto).toUpperCase(java.util.Locale.ROOT); }
 
     private static Decoded upperShort(boolean cut, int avail, int declared, String what) {
         if (avail < declared && cut) return new Decoded.Bad(what + ", " + avail + " captured (snapshot length)", true);

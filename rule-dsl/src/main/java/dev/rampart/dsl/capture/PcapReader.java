@@ -65,7 +65,7 @@ final class PcapReader extends CaptureReader {
                     + " bytes); the file is corrupt from here");
         }
         byte[] data = new byte[(int) caplen];
-        readFully(data, data.length, "the data of a " + caplen + "-byte frame");
+        readFully(data, data.length, "the data of a frame");
         long ts = sec * 1_000_000_000L + (nano ? frac : frac * 1000);
         int orig = (int) Math.min(Math.max(len, caplen), Integer.MAX_VALUE);
         return new Frame(frames + 1, at, ts, linkType, orig, data, "", 0);

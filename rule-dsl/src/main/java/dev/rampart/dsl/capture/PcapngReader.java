@@ -65,7 +65,7 @@ final class PcapngReader extends CaptureReader {
                 throw new Corrupt(at + 4, "block length " + len + " is absurd for a block of type " + type + " (limit " + MAX_BUFFERED + ")");
             }
             byte[] body = new byte[(int) len - 12];
-            readFully(body, body.length, "a " + len + "-byte block");
+            readFully(body, body.length, "a block");
             checkTrailer(at, len);
             if (type == IDB) {
                 readInterface(at, body);

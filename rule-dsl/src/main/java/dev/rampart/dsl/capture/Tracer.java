@@ -44,7 +44,7 @@ public final class Tracer {
     private Tracer(IrChain chain, TraceOptions opts, Consumer<TracedPacket> perPacket) {
         this.chain = chain;
         this.opts = opts;
-        this.out = opts.listPackets() && perPacket != null ? perPacket : p -> {};
+        this.out = opts.listPackets() ? perPacket : null;
         this.conntrack = new ConnTracker(opts.maxConnections());
         this.reassembler = new Reassembler(opts.maxFragDatagrams(), opts.maxFragBytes());
         for (IrRule r : chain.rules()) ruleHits.put(r.id(), new Hits(0, 0));
@@ -105,18 +105,18 @@ public final class Tracer {
         Reassembler.Outcome o = reassembler.add(fr, f.number(), f.timestampNanos());
         if (o instanceof Reassembler.Held h) {
             fragmentsHeld++;
-            emit(f, Kind.FRAGMENT_HELD, 0, "fragment of " + describe(fr) + ", bytes " + h.offset() + "-"
+            emit(f, Kind.FRAGMENT_HELD, 0, () -> "fragment of " + describe(fr) + ", bytes " + h.offset() + "-"
                     + (h.offset() + h.length() - 1) + (fr.more() ? "" : " (last)") + ", held for reassembly");
         } else if (o instanceof Reassembler.Duplicate) {
             fragmentsHeld++;
-            emit(f, Kind.FRAGMENT_HELD, 0, "duplicate fragment of " + describe(fr) + ", ignored as the kernel does");
+            emit(f, Kind.FRAGMENT_HELD, 0, () -> "duplicate fragment of " + describe(fr) + ", ignored as the kernel does");
         } else if (o instanceof Reassembler.Rejected r) {
             if (r.overLimit()) {
                 noRoom++;
                 emit(f, Kind.DROPPED_NO_ROOM, 0, r.reason());
             } else {
                 malformed++;
-                emit(f, Kind.MALFORMED, 0, "fragment of " + describe(fr) + ": " + r.reason());
+                emit(f, Kind.MALFORMED, 0, () -> "fragment of " + describe(fr) + ": " + r.reason());
             }
         } else if (o instanceof Reassembler.Complete c) {
             fragmentsHeld++;
@@ -136,7 +136,7 @@ public final class Tracer {
         ConnTracker.Step step = conntrack.observe(d, now);
         if (step.tableFull()) {
             noRoom++;
-            emit(f, Kind.DROPPED_NO_ROOM, d.ipLength(), "conntrack table full (" + opts.maxConnections() + " entries): the kernel drops new connections");
+            emit(f, Kind.DROPPED_NO_ROOM, d.ipLength(), () -> "conntrack table full (" + opts.maxConnections() + " entries): the kernel drops new connections");
             return;
         }
         String capIf = captureInterface(f);
@@ -153,7 +153,7 @@ public final class Tracer {
         verdicts.merge(ev.verdict(), 1L, Long::sum);
         if (ev.byPolicy()) policyHits = policyHits.plus(d.ipLength());
         else ruleHits.merge(ev.rule().id(), new Hits(1, d.ipLength()), (a, b) -> a.plus(d.ipLength()));
-        out.accept(new TracedPacket(f.number(), now, Kind.EVALUATED, f.originalLength(), d.ipLength(), p, ev, step.note(), fragments));
+        if (out != null) out.accept(new TracedPacket(f.number(), now, Kind.EVALUATED, f.originalLength(), d.ipLength(), p, ev, step.note(), fragments));
     }
 
     private String captureInterface(Frame f) {
@@ -182,14 +182,19 @@ public final class Tracer {
     private void reportIncomplete(Reassembler.Incomplete i) {
         incomplete++;
         incompleteFragments += i.fragments();
-        out.accept(new TracedPacket(i.firstFrame(), i.firstSeenNanos(), Kind.INCOMPLETE, 0, 0, null, null,
+        if (out != null) out.accept(new TracedPacket(i.firstFrame(), i.firstSeenNanos(), Kind.INCOMPLETE, 0, 0, null, null,
                 "incomplete datagram IPv" + i.family() + " " + i.src().toAddressString() + " -> " + i.dst().toAddressString()
                         + " (" + i.fragments() + " fragment(s), " + i.bytes() + " bytes, " + i.why()
                         + "), dropped by defragmentation", i.fragments()));
     }
 
     private void emit(Frame f, Kind kind, int ipLength, String reason) {
-        out.accept(new TracedPacket(f.number(), f.timestampNanos(), kind, f.originalLength(), ipLength, null, null, reason, 0));
+        emit(f, kind, ipLength, () -> reason);
+    }
+
+    /** Reasons are built only when someone reads them: a silent trace of a big capture skips the strings. */
+    private void emit(Frame f, Kind kind, int ipLength, java.util.function.Supplier<String> reason) {
+        if (out != null) out.accept(new TracedPacket(f.number(), f.timestampNanos(), kind, f.originalLength(), ipLength, null, null, reason.get(), 0));
     }
 
     private TraceResult result(String format, CaptureError error, long frames) {

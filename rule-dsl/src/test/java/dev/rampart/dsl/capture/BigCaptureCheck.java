@@ -97,8 +97,8 @@ public final class BigCaptureCheck {
         for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) {
             if (m.getType() == MemoryType.HEAP) peak += m.getPeakUsage().getUsed();
         }
-        System.out.printf("%d bytes, %d frames, %d evaluated, %d reassembled, %d incomplete, error %s%n", size, r.frames(),
-                r.evaluated(), r.reassembled(), r.incomplete(), r.error().map(CaptureError::describe).orElse("none"));
+        System.out.printf("%d bytes, %d frames, %d evaluated, %d reassembled, %d incomplete, %d no room, error %s%n", size, r.frames(),
+                r.evaluated(), r.reassembled(), r.incomplete(), r.noRoom(), r.error().map(CaptureError::describe).orElse("none"));
         System.out.printf("hits %s policy %s%n", r.ruleHits(), r.policyHits());
         System.out.printf("%.1f s, %.0f MB/s, %.0f frames/s, peak heap (sum of pools) %d MiB, max heap %d MiB%n", secs,
                 size / secs / 1e6, r.frames() / secs, peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
