@@ -30,20 +30,20 @@ public final class ConnTracker {
     }
 
     // Transition tables of nf_conntrack_proto_tcp.c, rows by flag class (syn, synack, fin, ack, rst, none),
-    // columns by current state; null = invalid (sIV), IGNORE = leave the state as it is (sIG).
+    // columns by current state; IV = invalid (sIV), IGN = leave the state as it is (sIG).
     private static final int IV = -1, IGN = -2;
     private static final int NO = 0, SS = 1, SR = 2, ES = 3, FW = 4, CW = 5, LA = 6, TW = 7, CL = 8, S2 = 9;
     private static final int[][][] TABLE = {
         { // original direction
             {SS, SS, IGN, IGN, IGN, IGN, IGN, SS, SS, S2},
-            {IV, IV, SR, IV, IV, IV, IV, IV, IV, SR},
+            {IV, IV, IGN, IGN, IGN, IGN, IGN, IGN, IGN, SR},
             {IV, IV, FW, FW, LA, LA, LA, TW, CL, IV},
             {ES, IV, ES, ES, CW, CW, TW, TW, CL, IV},
             {IV, CL, CL, CL, CL, CL, CL, CL, CL, CL},
             {IV, IV, IV, IV, IV, IV, IV, IV, IV, IV},
         },
         { // reply direction
-            {IV, S2, IV, IV, IV, IV, IV, SS, IV, S2},
+            {IV, S2, IV, IV, IV, IV, IV, IV, IV, S2},
             {IV, SR, IGN, IGN, IGN, IGN, IGN, IGN, IGN, SR},
             {IV, IV, FW, FW, LA, LA, LA, TW, CL, IV},
             {IV, IGN, SR, ES, CW, CW, TW, TW, CL, IGN},

@@ -73,6 +73,31 @@ class CaptureFormatsTest {
     }
 
     @Test
+    void pcapngSectionsMayChangeByteOrderAndResetInterfaces() {
+        byte[] first = new Pkt.Pcapng(ByteOrder.BIG_ENDIAN).iface(LinkType.RAW, "a0", null).epb(0, 0, SYN).bytes();
+        // Binary resolution 2^-10 s: 1024 units are one second.
+        byte[] second = new Pkt.Pcapng(ByteOrder.LITTLE_ENDIAN).iface(LinkType.RAW, "b0", 0x80 | 10).epb(0, 1024 * 5 + 512, SYN).bytes();
+        List<Frame> l = frames(Pkt.cat(first, second));
+        assertEquals(2, l.size());
+        assertEquals("a0", l.get(0).iface());
+        assertEquals("b0", l.get(1).iface(), "interface 0 of the second section is its own");
+        assertEquals(5_500_000_000L, l.get(1).timestampNanos());
+        byte[] stale = Pkt.cat(first, new Pkt.Pcapng(ByteOrder.LITTLE_ENDIAN).epb(0, 0, SYN).bytes());
+        Run run = Run.of(stale, ACCEPT_ALL);
+        assertEquals(1, run.result().evaluated());
+        assertTrue(run.result().error().orElseThrow().message().contains("only 0 are described"), "interfaces do not carry over sections");
+    }
+
+    @Test
+    void listingCanBeTurnedOffWithoutChangingTotals() {
+        byte[] file = new Pkt.Pcap(LinkType.RAW).frame(SYN).frame(Pkt.ether(0x0806, new byte[2])).bytes();
+        List<TracedPacket> seen = new java.util.ArrayList<>();
+        TraceResult quiet = Tracer.trace(new ByteArrayInputStream(file), ACCEPT_ALL, TraceOptions.defaults().withListPackets(false), seen::add);
+        assertTrue(seen.isEmpty());
+        assertEquals(Run.of(file, ACCEPT_ALL).result(), quiet);
+    }
+
+    @Test
     void simplePacketBlockUsesFirstInterface() {
         byte[] file = new Pkt.Pcapng(ByteOrder.LITTLE_ENDIAN).iface(LinkType.IPV4, "v4only", null).spb(SYN).bytes();
         List<Frame> l = frames(file);

@@ -69,6 +69,14 @@ class ConnTrackerTest {
     }
 
     @Test
+    void kernelStateTableMarksOutOfOrderSegmentsInvalid() {
+        // A FIN before the SYN/ACK, and a SYN from the server's side of an established connection.
+        assertEquals(List.of(ConnState.NEW, ConnState.INVALID, ConnState.ESTABLISHED, ConnState.ESTABLISHED, ConnState.INVALID),
+                trace(ACCEPT_ALL, tcp(C, S, 5000, 80, SYN), tcp(C, S, 5000, 80, FINACK), tcp(S, C, 80, 5000, SYNACK),
+                        tcp(C, S, 5000, 80, ACK), tcp(S, C, 80, 5000, SYN)));
+    }
+
+    @Test
     void udpTimesOutAfter30SecondsUnreplied() {
         byte[] q = Pkt.ipv4(C, S, 17, Pkt.udp(5353, 53, 4));
         byte[] r = Pkt.ipv4(S, C, 17, Pkt.udp(53, 5353, 4));
