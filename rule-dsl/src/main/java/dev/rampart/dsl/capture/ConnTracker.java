@@ -185,7 +185,7 @@ public final class ConnTracker {
 
     private Step tcpExisting(Entry e, boolean reply, int next, long now) {
         ConnState state = reply || e.seenReply ? ConnState.ESTABLISHED : ConnState.NEW;
-        if (next == IV) return new Step(ConnState.INVALID, "TCP flags invalid in state " + e.tcp.name().toLowerCase(), null, null, false);
+        if (next == IV) return new Step(ConnState.INVALID, "TCP flags invalid in state " + e.tcp.name().toLowerCase(java.util.Locale.ROOT), null, null, false);
         if (next != IGN) {
             e.tcp = Tcp.values()[next];
             setExpiry(e, now + e.tcp.timeout);
