@@ -42,6 +42,7 @@ class LiveCaptureTest {
             rule("tcp6-new", Verdict.ACCEPT, state(dport(proto(any(), TCP), TCP6), ConnState.NEW)),
             rule("udp-req", Verdict.ACCEPT, dport(proto(any(), UDP), UDP4), dport(proto(any(), UDP), UDP6)),
             rule("frag", Verdict.ACCEPT, dport(proto(any(), UDP), FRAG4), dport(proto(any(), UDP), FRAG6)),
+            rule("closed", Verdict.ACCEPT, dport(proto(any(), UDP), CLOSED4), dport(proto(any(), UDP), CLOSED6)),
             rule("ping-new", Verdict.ACCEPT, state(icmpType(proto(any(), Packet.ICMP), 8), ConnState.NEW),
                     state(icmpType(proto(any(), Packet.ICMPV6), 128), ConnState.NEW)));
 
@@ -194,12 +195,31 @@ class LiveCaptureTest {
     void pingRequestsAndReplies() {
         Run run = trace("lo.pcap", POLICY);
         for (int proto : new int[] {Packet.ICMP, Packet.ICMPV6}) {
-            List<TracedPacket> icmp = select(run, t -> t.kind() == Kind.EVALUATED && t.packet().proto() == proto);
+            List<TracedPacket> icmp = select(run, t -> t.kind() == Kind.EVALUATED && t.packet().proto() == proto
+                    && PacketDecoder.isQuery(proto == Packet.ICMP ? 4 : 6, t.packet().icmpType()));
             assertEquals(4, icmp.size(), "two requests, two replies");
             assertEquals(ConnState.NEW, icmp.get(0).packet().state());
             assertEquals("ping-new", icmp.get(0).evaluation().rule().id());
             for (TracedPacket t : icmp.subList(1, 4)) assertEquals(ConnState.ESTABLISHED, t.packet().state(), t.describe());
         }
+    }
+
+    @Test
+    void portUnreachableForATrackedDatagramIsRelated() {
+        Run run = trace("lo.pcap", POLICY);
+        for (int port : new int[] {CLOSED4, CLOSED6}) {
+            boolean v4 = port == CLOSED4;
+            List<TracedPacket> errors = select(run, t -> t.kind() == Kind.EVALUATED && t.packet().isV4() == v4
+                    && t.packet().proto() == (v4 ? Packet.ICMP : Packet.ICMPV6) && t.packet().icmpType() == (v4 ? 3 : 1));
+            assertEquals(1, errors.size(), "one port unreachable");
+            assertEquals(ConnState.RELATED, errors.get(0).packet().state());
+            assertEquals("est", errors.get(0).evaluation().rule().id());
+        }
+        // Under a policy that dropped the datagram, the same error quotes an unknown connection.
+        Run dropped = trace("lo.pcap", REPLIES_ONLY);
+        List<TracedPacket> errors = select(dropped, t -> t.kind() == Kind.EVALUATED && t.packet().proto() == Packet.ICMP
+                && t.packet().icmpType() == 3);
+        assertEquals(ConnState.INVALID, errors.get(0).packet().state());
     }
 
     @Test
@@ -211,9 +231,10 @@ class LiveCaptureTest {
         assertEquals(new TraceResult.Hits(2, (20 + 8 + BIG) + (40 + 8 + BIG)), hits.get("frag"));
         // ping's default 56 data bytes: 84-byte ICMP datagrams, 104-byte ICMPv6 ones.
         assertEquals(new TraceResult.Hits(2, 84 + 104), hits.get("ping-new"));
+        assertEquals(new TraceResult.Hits(2, (20 + 8 + UDP_PAYLOAD) + (40 + 8 + UDP_PAYLOAD)), hits.get("closed"));
         assertEquals(0, run.result().policyHits().packets(), () -> "dropped: " + select(run, t -> t.kind() == Kind.EVALUATED && t.evaluation().byPolicy())
                 .stream().map(TracedPacket::describe).toList());
-        long others = 2 + 2 + 2 + 2;
+        long others = 2 + 2 + 2 + 2 + 2;
         assertEquals(run.result().evaluated() - others, hits.get("est").packets());
     }
 

@@ -12,11 +12,12 @@ import java.net.Socket;
 /**
  * The traffic of {@link LiveCaptureTest}, run inside the test's own network namespace: one TCP
  * connection with data both ways and a clean close, one UDP request and reply, and one UDP datagram
- * too big for the 1280-byte MTU (so the kernel fragments it), each over IPv4 and IPv6.
+ * too big for the 1280-byte MTU (so the kernel fragments it), and one datagram to a closed port
+ * (answered by an ICMP error), each over IPv4 and IPv6.
  */
 public final class TrafficGen {
     static final int TCP4 = 40001, TCP6 = 40002, UDP4 = 40010, UDP4_CLIENT = 40011, UDP6 = 40012, UDP6_CLIENT = 40013,
-            FRAG4 = 40020, FRAG4_CLIENT = 40021, FRAG6 = 40022, FRAG6_CLIENT = 40023;
+            FRAG4 = 40020, FRAG4_CLIENT = 40021, FRAG6 = 40022, FRAG6_CLIENT = 40023, CLOSED4 = 40030, CLOSED6 = 40031;
     static final int REQUEST = 100, RESPONSE = 50, UDP_PAYLOAD = 100, BIG = 3000;
 
     private TrafficGen() {}
@@ -28,6 +29,17 @@ public final class TrafficGen {
         udp("::1", UDP6, UDP6_CLIENT, UDP_PAYLOAD, true);
         udp("127.0.0.1", FRAG4, FRAG4_CLIENT, BIG, false);
         udp("::1", FRAG6, FRAG6_CLIENT, BIG, false);
+        closed("127.0.0.1", CLOSED4);
+        closed("::1", CLOSED6);
+    }
+
+    /** A datagram to a port nobody listens on: the kernel answers with an ICMP/ICMPv6 port unreachable. */
+    private static void closed(String host, int port) throws Exception {
+        InetAddress a = InetAddress.getByName(host);
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(a, 0))) {
+            s.send(new DatagramPacket(new byte[UDP_PAYLOAD], UDP_PAYLOAD, a, port));
+            Thread.sleep(50);
+        }
     }
 
     private static void tcp(String host, int port) throws Exception {
