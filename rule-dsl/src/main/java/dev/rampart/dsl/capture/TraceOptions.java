@@ -23,6 +23,9 @@ public record TraceOptions(String inIf, String outIf, SetContents sets, boolean 
         outIf = outIf == null ? "" : outIf;
         sets = sets == null ? SetContents.EMPTY : sets;
         ifIndexNames = ifIndexNames == null ? Map.of() : Map.copyOf(ifIndexNames);
+        if (maxConnections < 1 || maxFragDatagrams < 1 || maxFragBytes < 1) {
+            throw new IllegalArgumentException("trace limits must be positive: " + maxConnections + ", " + maxFragDatagrams + ", " + maxFragBytes);
+        }
     }
 
     public static TraceOptions defaults() {
