@@ -262,8 +262,12 @@ public final class PacketDecoder {
             else if (isQuery(family, type)) {
                 if (avail < 8) return upperShort(cut, avail, declared, pname(proto) + " echo/query header needs 8 bytes");
                 id = Bytes.u16(b, p + 4);
-            } else if (isError(family, type) && avail > 8) {
-                quoted = quoted(b, p + 8, end, family);
+            } else if (isError(family, type)) {
+                quoted = avail > 8 ? quoted(b, p + 8, end, family) : null;
+                // Conntrack needs the quote; if the snapshot length ate it, the state cannot be known.
+                if (quoted == null && cut && avail < declared) {
+                    return new Decoded.Bad(pname(proto) + " error whose quoted header was cut by the snapshot length", true);
+                }
             }
         }
         return new Decoded.Whole(new Datagram(family, src, dst, proto, sport, dport, type, code, id, flags, ipLength, l4Error, quoted));

@@ -132,6 +132,11 @@ class DecoderTest {
         assertTrue(err.isIcmpError());
         assertEquals(53, err.quoted().dport());
         assertEquals(5000, err.quoted().sport());
+        byte[] errIp = Pkt.ipv4("198.51.100.9", "192.0.2.2", 1, Pkt.icmpError(3, 3, offending));
+        Decoded cut = PacketDecoder.decode(new Frame(1, 0, 0, LinkType.RAW, errIp.length, java.util.Arrays.copyOf(errIp, 40), "", 0));
+        assertTrue(((Decoded.Bad) cut).truncated(), "the snapshot length ate the quote: state unknowable");
+        byte[] shortQuote = Pkt.ipv4("198.51.100.9", "192.0.2.2", 1, java.util.Arrays.copyOf(Pkt.icmpError(3, 3, offending), 20));
+        assertNull(whole(shortQuote).quoted(), "a quote that is short in the datagram itself: conntrack calls it invalid");
         Datagram v6 = whole(Pkt.ipv6("2001:db8::1", "2001:db8::2", 58, Pkt.icmp(128, 0, 5, 1)));
         assertEquals(5, v6.icmpId());
     }
