@@ -12,7 +12,6 @@ import dev.rampart.dsl.ir.Term;
 import dev.rampart.dsl.ir.U128;
 import dev.rampart.dsl.ir.Verdict;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** Builds IR chains directly, standing in for the parser and checker in these tests. */
@@ -37,8 +36,6 @@ final class Chains {
 
     static Term dport(Term t, int port) { return t.with(Field.DPORT, IntervalSet.range(port, port)); }
 
-    static Term sport(Term t, int port) { return t.with(Field.SPORT, IntervalSet.range(port, port)); }
-
     static Term icmpType(Term t, int type) { return t.with(Field.ICMP_TYPE, IntervalSet.range(type, type)); }
 
     static Term state(Term t, ConnState... states) {
@@ -47,11 +44,5 @@ final class Chains {
         return t.with(Field.STATE, IntervalSet.of(l));
     }
 
-    static Term v4(Term t) { return t.with(Field.SRC, Field.V4); }
-
-    static Term v6(Term t) { return t.with(Field.SRC, Field.V6); }
-
     static Term iif(Term t, String name) { return t.with(Field.IIF, IntervalSet.point(U128.ofIfName(name))); }
-
-    static List<ConnState> states(ConnState... s) { return Arrays.asList(s); }
 }

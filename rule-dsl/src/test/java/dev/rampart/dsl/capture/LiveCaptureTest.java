@@ -9,7 +9,6 @@ import dev.rampart.dsl.eval.Packet;
 import dev.rampart.dsl.ir.ConnState;
 import dev.rampart.dsl.ir.Hook;
 import dev.rampart.dsl.ir.IrChain;
-import dev.rampart.dsl.ir.Term;
 import dev.rampart.dsl.ir.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
