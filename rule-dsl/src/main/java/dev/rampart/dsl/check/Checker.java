@@ -605,7 +605,9 @@ public final class Checker {
 
     /**
      * Not of "any of" alternatives. Exact for at most one dynamic set: with static part S and set
-     * alternative (A, m), not(S or (A and m)) = (not S and not A) or (not S and not m).
+     * alternative (A, m), not(S or (A and m)) = (not S and not A) or (not S and not m); since the
+     * set holds only addresses of its family F (and A is within F), the second part can be
+     * narrowed to F without losing anything.
      */
     private List<AddrAlt> negate(List<AddrAlt> alts, Span span) {
         IntervalSet stat = IntervalSet.empty();
@@ -622,13 +624,12 @@ public final class Checker {
         IntervalSet rest = ADDR.minus(stat);
         if (dyn == null) return List.of(new AddrAlt(rest, null));
         List<AddrAlt> out = new ArrayList<>();
-        IntervalSet outside = rest.minus(dyn.set());
-        if (!outside.isEmpty()) out.add(new AddrAlt(outside, null));
         SetMatch m = dyn.dyn();
         DynSet ds = dynamicSets.get(m.set());
         IntervalSet fam = ds != null ? ds.family() : ADDR;
-        out.add(m.negated() ? new AddrAlt(rest.intersect(fam), new SetMatch(m.set(), false))
-                : new AddrAlt(rest, new SetMatch(m.set(), true)));
+        IntervalSet outside = rest.minus(dyn.set());
+        out.add(new AddrAlt(rest.intersect(fam), new SetMatch(m.set(), !m.negated())));
+        if (!outside.isEmpty()) out.add(new AddrAlt(outside, null));
         return out;
     }
 
