@@ -32,7 +32,8 @@ import java.util.Set;
  * (service entry x source alternative x destination alternative x address family), each field an
  * interval set, terms that cannot match dropped. The implications the language leaves unsaid are
  * made explicit here, since the IR has no other way to know them: ports imply a protocol with
- * ports, flags imply TCP, ICMP types imply ICMP; ICMP belongs to IPv4 and ICMPv6 to IPv6.
+ * ports, flags imply TCP, ICMP types imply ICMP; a protocol list's icmp applies to IPv4 and its
+ * icmpv6 to IPv6 (a rule naming no protocol takes every protocol in both).
  */
 public final class Lowering {
     private Lowering() {}
@@ -92,7 +93,9 @@ public final class Lowering {
         f.put(Field.SRC, s.set().intersect(fam));
         f.put(Field.DST, d.set().intersect(fam));
         IntervalSet proto = meet(m.proto(), svc.proto());
-        proto = (proto == null ? Field.PROTO.universe() : proto).minus(v6 ? Literals.ICMP : Literals.ICMPV6);
+        // A rule naming icmp means ICMP over IPv4, icmpv6 ICMPv6 over IPv6; a rule naming no
+        // protocol takes every protocol number in both families.
+        proto = proto == null ? Field.PROTO.universe() : proto.minus(v6 ? Literals.ICMP : Literals.ICMPV6);
         IntervalSet dport = meet(m.dport(), svc.dport());
         if (m.sport() != null || dport != null) proto = proto.intersect(Literals.PORT_PROTOCOLS);
         if (m.flags() != null) proto = proto.intersect(Literals.TCP);
