@@ -9,8 +9,9 @@ import java.util.function.IntConsumer;
 /**
  * Static index of closed intervals (the hulls of one field's sets) answering "which intervals
  * overlap [a, b]": how many, in O(log n) from two sorted endpoint arrays, and which, in
- * O(k log n) from a max-hi tree over the intervals sorted by lo. Counting first lets the caller
- * enumerate along whichever field is most selective for a query.
+ * O(k log n) from a max-hi tree over the intervals sorted by lo, which also keeps the smallest
+ * owner per subtree so that only intervals of earlier rules are visited. Counting first (over all
+ * rules, a cheap estimate) lets the caller enumerate along the most selective field.
  */
 final class HullIndex {
     private final U128[] los;     // sorted by lo; ids[i] owns los[i], his[i]
@@ -18,9 +19,13 @@ final class HullIndex {
     private final int[] ids;
     private final U128[] sortedHis;
     private final U128[] maxHi;  // segment tree over positions
+    private final int[] minOwner; // same tree: the smallest owner below a node
+    private final int[] owner;    // owner (rule position) of each interval id
     private final int n;
 
-    HullIndex(IntervalSet[] sets) {
+    /** @param owner per interval, the position of the rule it belongs to; queries can ask for owners below a bound */
+    HullIndex(IntervalSet[] sets, int[] owner) {
+        this.owner = owner;
         n = sets.length;
         Integer[] order = new Integer[n];
         U128[] lo = new U128[n], hi = new U128[n];
@@ -41,14 +46,22 @@ final class HullIndex {
         sortedHis = hi.clone();
         Arrays.sort(sortedHis);
         maxHi = new U128[Math.max(1, 4 * n)];
+        minOwner = new int[Math.max(1, 4 * n)];
         if (n > 0) build(1, 0, n);
     }
 
-    private U128 build(int node, int l, int r) {
-        if (r - l == 1) return maxHi[node] = his[l];
+    private void build(int node, int l, int r) {
+        if (r - l == 1) {
+            maxHi[node] = his[l];
+            minOwner[node] = owner[ids[l]];
+            return;
+        }
         int m = (l + r) >>> 1;
-        U128 a = build(2 * node, l, m), b = build(2 * node + 1, m, r);
-        return maxHi[node] = a.compareTo(b) >= 0 ? a : b;
+        build(2 * node, l, m);
+        build(2 * node + 1, m, r);
+        U128 a = maxHi[2 * node], b = maxHi[2 * node + 1];
+        maxHi[node] = a.compareTo(b) >= 0 ? a : b;
+        minOwner[node] = Math.min(minOwner[2 * node], minOwner[2 * node + 1]);
     }
 
     /** Number of intervals overlapping [a, b]: those starting at or before b, minus those ending before a. */
@@ -56,21 +69,21 @@ final class HullIndex {
         return upperBound(los, b) - lowerBound(sortedHis, a);
     }
 
-    /** Calls {@code out} with the id of every interval overlapping [a, b]. */
-    void forEachOverlap(U128 a, U128 b, IntConsumer out) {
+    /** Calls {@code out} with the id of every interval overlapping [a, b] whose owner is below {@code ownerBound}. */
+    void forEachOverlap(U128 a, U128 b, int ownerBound, IntConsumer out) {
         int p = upperBound(los, b);
-        if (p > 0) collect(1, 0, n, p, a, out);
+        if (p > 0) collect(1, 0, n, p, a, ownerBound, out);
     }
 
-    private void collect(int node, int l, int r, int p, U128 a, IntConsumer out) {
-        if (l >= p || maxHi[node].lt(a)) return;
+    private void collect(int node, int l, int r, int p, U128 a, int ownerBound, IntConsumer out) {
+        if (l >= p || maxHi[node].lt(a) || minOwner[node] >= ownerBound) return;
         if (r - l == 1) {
             out.accept(ids[l]);
             return;
         }
         int m = (l + r) >>> 1;
-        collect(2 * node, l, m, p, a, out);
-        collect(2 * node + 1, m, r, p, a, out);
+        collect(2 * node, l, m, p, a, ownerBound, out);
+        collect(2 * node + 1, m, r, p, a, ownerBound, out);
     }
 
     /** First index whose value is greater than v. */

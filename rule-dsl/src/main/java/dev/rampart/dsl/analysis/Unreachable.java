@@ -6,8 +6,10 @@ import dev.rampart.dsl.ir.IntervalSet;
 import dev.rampart.dsl.ir.IrChain;
 import dev.rampart.dsl.ir.IrRule;
 import dev.rampart.dsl.ir.Term;
+import dev.rampart.dsl.ir.U128;
 import dev.rampart.dsl.source.Diagnostic;
 import dev.rampart.dsl.source.Severity;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,10 +22,11 @@ import java.util.TreeSet;
  * condition is not counted on (the set may be empty); a later term's own set condition only
  * narrows it, so it is ignored, which keeps the answer sound.
  * <p>
- * Only earlier terms overlapping the term in every field take part; they are found through an
- * index on whichever of the address, port and protocol fields is most selective for the term. The
- * subtraction can fragment badly on adversarial input, so work per rule is capped; a rule over the
- * cap is reported as undecided rather than guessed.
+ * The subtraction is driven by points: the lowest corner of a piece still uncovered is looked up
+ * among earlier terms (each filed under its most selective field), and either no term contains it,
+ * a packet that reaches the rule, or that term is subtracted. So only terms that really cover some
+ * part are ever touched. It can still fragment badly on adversarial input, so work per rule is
+ * capped; a rule over the cap is reported as undecided rather than guessed.
  */
 public final class Unreachable {
     /** Boxes examined per rule before giving up on it. */
@@ -58,7 +61,12 @@ public final class Unreachable {
     private Unreachable() {}
 
     public static List<Finding> find(IrChain chain) {
-        return new Run(chain).run();
+        return find(chain, WORK_CAP);
+    }
+
+    /** With an explicit cap on pieces examined per rule. */
+    public static List<Finding> find(IrChain chain, int workCap) {
+        return new Run(chain, workCap).run();
     }
 
     public static List<Diagnostic> diagnostics(IrChain chain) {
@@ -72,10 +80,15 @@ public final class Unreachable {
         /** Terms of all rules that can cover later ones (no set condition), in rule order. */
         private final IntervalSet[][] boxes;
         private final int[] ruleOf;
-        private final HullIndex[] indexes = new HullIndex[INDEXED.length];
+        /** Per indexed field, the terms for which that field is the most selective, and their ids. */
+        private final HullIndex[] keyed = new HullIndex[INDEXED.length];
+        private final int[][] keyedIds = new int[INDEXED.length][];
 
-        Run(IrChain chain) {
+        private final int workCap;
+
+        Run(IrChain chain, int workCap) {
             this.chain = chain;
+            this.workCap = workCap;
             List<IntervalSet[]> bs = new ArrayList<>();
             List<Integer> owners = new ArrayList<>();
             for (int i = 0; i < chain.rules().size(); i++) {
@@ -87,18 +100,42 @@ public final class Unreachable {
             }
             boxes = bs.toArray(new IntervalSet[0][]);
             ruleOf = owners.stream().mapToInt(Integer::intValue).toArray();
+            // Estimate per field how many terms overlap each term, and file every term under the
+            // field where that number is smallest: a point then only has to be looked up among
+            // few terms per field, however many terms leave some other field unconstrained.
+            HullIndex[] all = new HullIndex[INDEXED.length];
+            for (int k = 0; k < INDEXED.length; k++) all[k] = new HullIndex(column(boxes, INDEXED[k], null), ruleOf);
+            int[] key = new int[boxes.length];
+            int[] sizes = new int[INDEXED.length];
+            for (int j = 0; j < boxes.length; j++) {
+                int best = 0, bestCount = Integer.MAX_VALUE;
+                for (int k = 0; k < INDEXED.length; k++) {
+                    IntervalSet s = boxes[j][INDEXED[k].ordinal()];
+                    int c = all[k].count(first(s), last(s));
+                    if (c < bestCount) {
+                        bestCount = c;
+                        best = k;
+                    }
+                }
+                key[j] = best;
+                sizes[best]++;
+            }
             for (int k = 0; k < INDEXED.length; k++) {
-                IntervalSet[] col = new IntervalSet[boxes.length];
-                for (int j = 0; j < boxes.length; j++) col[j] = boxes[j][INDEXED[k].ordinal()];
-                indexes[k] = new HullIndex(col);
+                int[] ids = new int[sizes[k]];
+                int m = 0;
+                for (int j = 0; j < boxes.length; j++) if (key[j] == k) ids[m++] = j;
+                int[] owners2 = new int[ids.length];
+                for (int x = 0; x < ids.length; x++) owners2[x] = ruleOf[ids[x]];
+                keyedIds[k] = ids;
+                keyed[k] = new HullIndex(column(boxes, INDEXED[k], ids), owners2);
             }
         }
 
         List<Finding> run() {
             List<Finding> out = new ArrayList<>();
-            for (int i = 0; i < chain.rules().size(); i++) {
+            for (int i = 1; i < chain.rules().size(); i++) {
                 IrRule rule = chain.rules().get(i);
-                if (rule.terms().isEmpty() || i == 0) continue;
+                if (rule.terms().isEmpty()) continue;
                 TreeSet<Integer> covering = new TreeSet<>();
                 Kind verdict = Kind.UNREACHABLE;
                 int[] work = {0};
@@ -121,46 +158,56 @@ public final class Unreachable {
             return out;
         }
 
-        /** True if earlier boxes cover {@code target}, false if not, null if the work cap was hit. */
+        /**
+         * Counterexample-guided subtraction: take a piece still uncovered, look up an earlier term
+         * containing its lowest corner; none means that corner is a packet reaching the rule, else
+         * subtract the term (removing at least that corner) and go on. True when nothing is left,
+         * false on a witness, null when the work cap is hit.
+         */
         private Boolean covered(IntervalSet[] target, int rule, TreeSet<Integer> covering, int[] work) {
-            int best = 0, bestCount = Integer.MAX_VALUE;
-            for (int k = 0; k < INDEXED.length; k++) {
-                IntervalSet s = target[INDEXED[k].ordinal()];
-                int c = indexes[k].count(s.intervals().get(0).lo(), s.intervals().get(s.intervals().size() - 1).hi());
-                if (c < bestCount) {
-                    bestCount = c;
-                    best = k;
-                }
+            ArrayDeque<IntervalSet[]> pieces = new ArrayDeque<>();
+            pieces.push(target);
+            while (!pieces.isEmpty()) {
+                if (++work[0] > workCap) return null;
+                IntervalSet[] piece = pieces.pop();
+                U128[] corner = new U128[piece.length];
+                for (int f = 0; f < piece.length; f++) corner[f] = piece[f].intervals().get(0).lo();
+                int e = containing(corner, rule);
+                if (e < 0) return false;
+                covering.add(ruleOf[e]);
+                subtract(piece, boxes[e], pieces);
             }
-            IntervalSet s = target[INDEXED[best].ordinal()];
-            List<Integer> cands = new ArrayList<>();
-            indexes[best].forEachOverlap(s.intervals().get(0).lo(), s.intervals().get(s.intervals().size() - 1).hi(), j -> {
-                if (ruleOf[j] < rule) cands.add(j);
-            });
-            if (cands.isEmpty()) return false;
-            cands.sort(null); // rule order: earlier, broader rules tend to come first and remove most
-            List<IntervalSet[]> remaining = new ArrayList<>();
-            remaining.add(target);
-            for (int j : cands) {
-                IntervalSet[] e = boxes[j];
-                if (!overlaps(target, e)) continue;
-                List<IntervalSet[]> next = new ArrayList<>(remaining.size() + 4);
-                boolean used = false;
-                for (IntervalSet[] r : remaining) {
-                    if (++work[0] > WORK_CAP) return null;
-                    if (!overlaps(r, e)) {
-                        next.add(r);
-                        continue;
-                    }
-                    used = true;
-                    subtract(r, e, next);
-                }
-                if (used) covering.add(ruleOf[j]);
-                remaining = next;
-                if (remaining.isEmpty()) return true;
-            }
-            return false;
+            return true;
         }
+
+        /** Some term of a rule before {@code rule} containing the point, or -1. */
+        private int containing(U128[] point, int rule) {
+            int[] found = {-1};
+            for (int k = 0; k < INDEXED.length && found[0] < 0; k++) {
+                U128 v = point[INDEXED[k].ordinal()];
+                int[] ids = keyedIds[k];
+                keyed[k].forEachOverlap(v, v, rule, x -> {
+                    if (found[0] < 0 && containsPoint(boxes[ids[x]], point)) found[0] = ids[x];
+                });
+            }
+            return found[0];
+        }
+    }
+
+    private static IntervalSet[] column(IntervalSet[][] boxes, Field f, int[] ids) {
+        int n = ids == null ? boxes.length : ids.length;
+        IntervalSet[] col = new IntervalSet[n];
+        for (int j = 0; j < n; j++) col[j] = boxes[ids == null ? j : ids[j]][f.ordinal()];
+        return col;
+    }
+
+    private static U128 first(IntervalSet s) { return s.intervals().get(0).lo(); }
+
+    private static U128 last(IntervalSet s) { return s.intervals().get(s.intervals().size() - 1).hi(); }
+
+    private static boolean containsPoint(IntervalSet[] box, U128[] p) {
+        for (int f = 0; f < box.length; f++) if (!box[f].contains(p[f])) return false;
+        return true;
     }
 
     private static IntervalSet[] box(Term t) {
@@ -170,34 +217,16 @@ public final class Unreachable {
     }
 
     /** r minus e as disjoint boxes: field by field, the part of r outside e, the rest narrowed to e. */
-    private static void subtract(IntervalSet[] r, IntervalSet[] e, List<IntervalSet[]> out) {
+    private static void subtract(IntervalSet[] r, IntervalSet[] e, java.util.Deque<IntervalSet[]> out) {
         IntervalSet[] cur = r;
         for (int f = 0; f < cur.length; f++) {
             IntervalSet outside = cur[f].minus(e[f]);
             if (outside.isEmpty()) continue;
             IntervalSet[] piece = Arrays.copyOf(cur, cur.length);
             piece[f] = outside;
-            out.add(piece);
+            out.push(piece);
             cur = Arrays.copyOf(cur, cur.length);
             cur[f] = cur[f].intersect(e[f]);
         }
-    }
-
-    private static boolean overlaps(IntervalSet[] a, IntervalSet[] b) {
-        for (int f = 0; f < a.length; f++) if (!intersects(a[f], b[f])) return false;
-        return true;
-    }
-
-    /** Allocation-free overlap test of two normalised sets. */
-    static boolean intersects(IntervalSet a, IntervalSet b) {
-        List<Interval> x = a.intervals(), y = b.intervals();
-        int i = 0, j = 0;
-        while (i < x.size() && j < y.size()) {
-            Interval p = x.get(i), q = y.get(j);
-            if (p.hi().lt(q.lo())) i++;
-            else if (q.hi().lt(p.lo())) j++;
-            else return true;
-        }
-        return false;
     }
 }
