@@ -3,8 +3,7 @@ package dev.rampart.dsl.analysis;
 import dev.rampart.dsl.ir.IntervalSet;
 import dev.rampart.dsl.ir.U128;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * Static index of closed intervals (the hulls of one field's sets) answering "which intervals
@@ -27,27 +26,47 @@ final class HullIndex {
     HullIndex(IntervalSet[] sets, int[] owner) {
         this.owner = owner;
         n = sets.length;
-        Integer[] order = new Integer[n];
-        U128[] lo = new U128[n], hi = new U128[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-            lo[i] = sets[i].intervals().get(0).lo();
-            hi[i] = sets[i].intervals().get(sets[i].intervals().size() - 1).hi();
-        }
-        Arrays.sort(order, Comparator.comparing(i -> lo[i]));
+        Entry[] es = new Entry[n];
+        for (int i = 0; i < n; i++) es[i] = new Entry(first(sets[i]), last(sets[i]), i);
+        Arrays.sort(es);
         los = new U128[n];
         his = new U128[n];
         ids = new int[n];
+        sortedHis = new U128[n];
         for (int k = 0; k < n; k++) {
-            ids[k] = order[k];
-            los[k] = lo[order[k]];
-            his[k] = hi[order[k]];
+            ids[k] = es[k].id;
+            los[k] = es[k].lo;
+            his[k] = es[k].hi;
+            sortedHis[k] = es[k].hi;
         }
-        sortedHis = hi.clone();
         Arrays.sort(sortedHis);
         maxHi = new U128[Math.max(1, 4 * n)];
         minOwner = new int[Math.max(1, 4 * n)];
         if (n > 0) build(1, 0, n);
+    }
+
+    /** Only the endpoint arrays: enough for {@link #count}, which is all the estimate needs. */
+    static int[] counts(IntervalSet[] sets, U128[] queryLo, U128[] queryHi) {
+        int n = sets.length;
+        U128[] lo = new U128[n], hi = new U128[n];
+        for (int i = 0; i < n; i++) {
+            lo[i] = first(sets[i]);
+            hi[i] = last(sets[i]);
+        }
+        Arrays.sort(lo);
+        Arrays.sort(hi);
+        int[] out = new int[queryLo.length];
+        for (int q = 0; q < queryLo.length; q++) out[q] = upperBound(lo, queryHi[q]) - lowerBound(hi, queryLo[q]);
+        return out;
+    }
+
+    static U128 first(IntervalSet s) { return s.intervals().get(0).lo(); }
+
+    static U128 last(IntervalSet s) { return s.intervals().get(s.intervals().size() - 1).hi(); }
+
+    private record Entry(U128 lo, U128 hi, int id) implements Comparable<Entry> {
+        @Override
+        public int compareTo(Entry o) { return lo.compareTo(o.lo); }
     }
 
     private void build(int node, int l, int r) {
@@ -69,21 +88,20 @@ final class HullIndex {
         return upperBound(los, b) - lowerBound(sortedHis, a);
     }
 
-    /** Calls {@code out} with the id of every interval overlapping [a, b] whose owner is below {@code ownerBound}. */
-    void forEachOverlap(U128 a, U128 b, int ownerBound, IntConsumer out) {
+    /**
+     * Offers {@code out} the id of every interval overlapping [a, b] whose owner is below
+     * {@code ownerBound}, until it answers true; returns whether it did.
+     */
+    boolean anyOverlap(U128 a, U128 b, int ownerBound, IntPredicate out) {
         int p = upperBound(los, b);
-        if (p > 0) collect(1, 0, n, p, a, ownerBound, out);
+        return p > 0 && collect(1, 0, n, p, a, ownerBound, out);
     }
 
-    private void collect(int node, int l, int r, int p, U128 a, int ownerBound, IntConsumer out) {
-        if (l >= p || maxHi[node].lt(a) || minOwner[node] >= ownerBound) return;
-        if (r - l == 1) {
-            out.accept(ids[l]);
-            return;
-        }
+    private boolean collect(int node, int l, int r, int p, U128 a, int ownerBound, IntPredicate out) {
+        if (l >= p || maxHi[node].lt(a) || minOwner[node] >= ownerBound) return false;
+        if (r - l == 1) return owner[ids[l]] < ownerBound && out.test(ids[l]);
         int m = (l + r) >>> 1;
-        collect(2 * node, l, m, p, a, ownerBound, out);
-        collect(2 * node + 1, m, r, p, a, ownerBound, out);
+        return collect(2 * node, l, m, p, a, ownerBound, out) || collect(2 * node + 1, m, r, p, a, ownerBound, out);
     }
 
     /** First index whose value is greater than v. */

@@ -33,7 +33,8 @@ public final class Unreachable {
     public static final int WORK_CAP = 200_000;
 
     private static final Field[] FIELDS = Field.values();
-    private static final Field[] INDEXED = {Field.SRC, Field.DST, Field.DPORT, Field.SPORT, Field.PROTO, Field.IIF, Field.OIF};
+    /** Fields a term can be filed under: the ones policies use to tell rules apart. */
+    private static final Field[] INDEXED = {Field.SRC, Field.DST, Field.DPORT, Field.PROTO, Field.IIF};
 
     public enum Kind { UNREACHABLE, UNDECIDED }
 
@@ -103,20 +104,21 @@ public final class Unreachable {
             // Estimate per field how many terms overlap each term, and file every term under the
             // field where that number is smallest: a point then only has to be looked up among
             // few terms per field, however many terms leave some other field unconstrained.
-            HullIndex[] all = new HullIndex[INDEXED.length];
-            for (int k = 0; k < INDEXED.length; k++) all[k] = new HullIndex(column(boxes, INDEXED[k], null), ruleOf);
+            int[][] counts = new int[INDEXED.length][];
+            for (int k = 0; k < INDEXED.length; k++) {
+                IntervalSet[] col = column(boxes, INDEXED[k], null);
+                U128[] qlo = new U128[col.length], qhi = new U128[col.length];
+                for (int j = 0; j < col.length; j++) {
+                    qlo[j] = HullIndex.first(col[j]);
+                    qhi[j] = HullIndex.last(col[j]);
+                }
+                counts[k] = HullIndex.counts(col, qlo, qhi);
+            }
             int[] key = new int[boxes.length];
             int[] sizes = new int[INDEXED.length];
             for (int j = 0; j < boxes.length; j++) {
-                int best = 0, bestCount = Integer.MAX_VALUE;
-                for (int k = 0; k < INDEXED.length; k++) {
-                    IntervalSet s = boxes[j][INDEXED[k].ordinal()];
-                    int c = all[k].count(first(s), last(s));
-                    if (c < bestCount) {
-                        bestCount = c;
-                        best = k;
-                    }
-                }
+                int best = 0;
+                for (int k = 1; k < INDEXED.length; k++) if (counts[k][j] < counts[best][j]) best = k;
                 key[j] = best;
                 sizes[best]++;
             }
@@ -183,14 +185,17 @@ public final class Unreachable {
         /** Some term of a rule before {@code rule} containing the point, or -1. */
         private int containing(U128[] point, int rule) {
             int[] found = {-1};
-            for (int k = 0; k < INDEXED.length && found[0] < 0; k++) {
+            for (int k = 0; k < INDEXED.length; k++) {
                 U128 v = point[INDEXED[k].ordinal()];
                 int[] ids = keyedIds[k];
-                keyed[k].forEachOverlap(v, v, rule, x -> {
-                    if (found[0] < 0 && containsPoint(boxes[ids[x]], point)) found[0] = ids[x];
+                boolean hit = keyed[k].anyOverlap(v, v, rule, x -> {
+                    if (!containsPoint(boxes[ids[x]], point)) return false;
+                    found[0] = ids[x];
+                    return true;
                 });
+                if (hit) return found[0];
             }
-            return found[0];
+            return -1;
         }
     }
 
@@ -200,10 +205,6 @@ public final class Unreachable {
         for (int j = 0; j < n; j++) col[j] = boxes[ids == null ? j : ids[j]][f.ordinal()];
         return col;
     }
-
-    private static U128 first(IntervalSet s) { return s.intervals().get(0).lo(); }
-
-    private static U128 last(IntervalSet s) { return s.intervals().get(s.intervals().size() - 1).hi(); }
 
     private static boolean containsPoint(IntervalSet[] box, U128[] p) {
         for (int f = 0; f < box.length; f++) if (!box[f].contains(p[f])) return false;
