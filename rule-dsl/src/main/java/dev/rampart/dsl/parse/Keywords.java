@@ -21,6 +21,8 @@ final class Keywords {
     static final List<String> FAMILIES = List.of("ipv4", "ipv6", "any");
     static final List<String> PACKET_ATTRS = List.of("on", "in", "out", "state", "flags", "icmp-type", "icmp-code", "with");
     static final List<String> FLAGS = List.of("fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr");
+    /** The same flags, most used first, so that a typo equally close to two flags suggests the likelier one. */
+    static final List<String> FLAGS_BY_USE = List.of("syn", "ack", "rst", "fin", "psh", "urg", "ecn", "cwr");
 
     /**
      * ICMP and ICMPv6 type names as nftables spells them. In a service, a name after {@code icmp}

@@ -171,6 +171,11 @@ public final class Lexer {
         int start = pos;
         int i = pos;
         while (i < n && isBad(src.charAt(i))) i++;
+        pos = i;
+        if (diags.all().size() >= Diagnostics.LIMIT) {
+            diags.error(Span.of(file, start, i), "bad-character", "unexpected characters"); // only counted
+            return;
+        }
         char first = src.charAt(start);
         String what = first >= 0x20 && first < 0x7f
                 ? "'" + first + "'" : String.format("U+%04X", (int) first);

@@ -127,14 +127,24 @@ public final class Parser {
         if (found.start() == lastFailAt) return new Abort();
         lastFailAt = found.start();
         String code = found.is(TokenKind.EOF) ? "unexpected-end" : "syntax";
+        if (full()) {
+            diags.error(span(found), code, "expected " + expected); // only counted: the list is full
+            return new Abort();
+        }
         Diagnostic d = Diagnostic.error(span(found), code, "expected " + expected + ", found " + found.describe());
         diags.add(suggestion == null ? d : d.withSuggestion(suggestion));
         return new Abort();
     }
 
-    private static String didYouMean(Token t, List<String> candidates) {
-        return t.kind() == TokenKind.WORD ? Suggest.didYouMean(t.text(), candidates) : null;
+    private String didYouMean(Token t, List<String> candidates) {
+        return t.kind() == TokenKind.WORD && !full() ? Suggest.didYouMean(t.text(), candidates) : null;
     }
+
+    /**
+     * Once the diagnostics are at their cap, further ones are only counted, so building their
+     * messages and suggestions is skipped: garbage input then costs little more than lexing.
+     */
+    private boolean full() { return diags.all().size() >= Diagnostics.LIMIT; }
 
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
@@ -146,7 +156,7 @@ public final class Parser {
     private void checkOneOf(Word w, List<String> allowed, String what) {
         if (allowed.contains(w.text())) return;
         Diagnostic d = Diagnostic.error(w.span(), "unknown-keyword",
-                "'" + w.text() + "' is not " + what + "; expected one of " + String.join(", ", allowed));
+                "'" + abbreviate(w.text()) + "' is not " + what + "; expected one of " + String.join(", ", allowed));
         String s = Suggest.didYouMean(w.text(), allowed);
         diags.add(s == null ? d : d.withSuggestion(s));
     }
@@ -326,7 +336,16 @@ public final class Parser {
 
         ProtoBuilder(Word protocol) { this.protocol = protocol; }
 
-        boolean takes(Token t) {
+        /**
+         * Whether the next item is this protocol's argument. A {@code $define} is one (a port list)
+         * when it directly follows the protocol or another argument: {@code tcp $ports},
+         * {@code tcp 80, $more}; after a bare protocol ({@code tcp, $x}) it names services.
+         */
+        boolean takes(Token t, boolean afterComma) {
+            if (t.is(TokenKind.DOLLAR)) {
+                boolean portsOrTypes = !protocol.text().equals("proto") && !Keywords.isNumber(protocol.text());
+                return portsOrTypes && (!afterComma || !args.isEmpty());
+            }
             if (t.kind() != TokenKind.WORD) return false;
             String p = protocol.text(), a = t.text();
             boolean digit = !a.isEmpty() && a.charAt(0) >= '0' && a.charAt(0) <= '9';
@@ -354,12 +373,13 @@ public final class Parser {
         List<ServiceItem> items = new ArrayList<>();
         ProtoBuilder current = serviceItem(items);
         while (peek().is(TokenKind.COMMA)) {
-            advance();
+            Token comma = advance();
             Token t = peek();
-            if (current != null && !isProtocolWord(t) && current.takes(t)) {
-                current.args.add(word(advance()));
+            if (current != null && !isProtocolWord(t) && current.takes(t, true)) {
+                current.args.add(t.is(TokenKind.DOLLAR) ? operand(0) : word(advance()));
             } else {
                 if (current != null) items.add(current.build());
+                danglingComma(comma);
                 current = serviceItem(items);
             }
         }
@@ -377,7 +397,7 @@ public final class Parser {
         Token t = peek();
         if (isProtocolWord(t) || (t.kind() == TokenKind.WORD && Keywords.isNumber(t.text()))) {
             ProtoBuilder b = new ProtoBuilder(word(advance()));
-            if (b.takes(peek())) b.args.add(word(advance()));
+            if (b.takes(peek(), false)) b.args.add(peek().is(TokenKind.DOLLAR) ? operand(0) : word(advance()));
             return b;
         }
         if (t.is(TokenKind.DOLLAR)) {
@@ -399,10 +419,24 @@ public final class Parser {
         List<Operand> items = new ArrayList<>();
         items.add(operand(depth));
         while (peek().is(TokenKind.COMMA)) {
-            advance();
+            Token comma = advance();
+            danglingComma(comma);
             items.add(operand(depth));
         }
         return items;
+    }
+
+    /**
+     * A ',' that ends a line followed by the next declaration is a leftover, not a missing value:
+     * point at the comma, which is what needs fixing.
+     */
+    private void danglingComma(Token comma) {
+        Token t = peek();
+        if (!(isDeclStart(t) || t.is(TokenKind.EOF) || (t.lineStart() && t.isWord("rule")))) return;
+        lastFailAt = comma.start();
+        diags.add(Diagnostic.error(span(comma), "syntax", "no value follows this ',' (found " + t.describe() + " next)")
+                .withSuggestion("remove the ',' or add the missing value after it"));
+        throw new Abort();
     }
 
     private Operand operand(int depth) {
@@ -505,7 +539,15 @@ public final class Parser {
                     i = j;
                 }
             } else if (t.is(TokenKind.COMMA) && !expectItem) {
-                advance();
+                Token comma = advance();
+                Token n = peek();
+                if (n.kind() == TokenKind.WORD && !Keywords.FLAGS.contains(n.text())
+                        && (Keywords.ACTIONS.contains(n.text()) || Rule.MatchKind.byKeyword(n.text()) != null)) {
+                    lastFailAt = comma.start();
+                    diags.add(Diagnostic.error(span(comma), "syntax", "no TCP flag follows this ',' (found " + n.describe() + " next)")
+                            .withSuggestion("remove the ','"));
+                    throw new Abort();
+                }
                 expectItem = true;
             } else {
                 break;
@@ -513,7 +555,7 @@ public final class Parser {
         }
         if (expectItem) {
             throw fail(peek(), slash ? "a TCP flag after '/'" : "a TCP flag (fin, syn, rst, psh, ack, urg, ecn, cwr) after '" + kw.text() + "'",
-                    didYouMean(peek(), Keywords.FLAGS));
+                    didYouMean(peek(), Keywords.FLAGS_BY_USE));
         }
         for (Word w : set) checkFlag(w);
         for (Word w : mask) checkFlag(w);
@@ -524,7 +566,7 @@ public final class Parser {
         if (Keywords.FLAGS.contains(w.text())) return;
         Diagnostic d = Diagnostic.error(w.span(), "unknown-flag", "'" + abbreviate(w.text())
                 + "' is not a TCP flag; expected one of " + String.join(", ", Keywords.FLAGS));
-        String s = Suggest.didYouMean(w.text(), Keywords.FLAGS);
+        String s = Suggest.didYouMean(w.text(), Keywords.FLAGS_BY_USE);
         diags.add(s == null ? d : d.withSuggestion(s));
     }
 
@@ -766,7 +808,9 @@ public final class Parser {
         while (peek().kind() == TokenKind.WORD && Keywords.PACKET_ATTRS.contains(peek().text())) attrs.add(attr());
         Token end = peek();
         if (inTest && !end.isWord("expect")) {
-            throw fail(end, PACKET_ATTR_EXPECTED + " or 'expect'", didYouMean(end, concat(Keywords.PACKET_ATTRS, List.of("expect"))));
+            String hint = didYouMean(end, concat(Keywords.PACKET_ATTRS, List.of("expect")));
+            if (hint == null && (isDeclStart(end) || end.is(TokenKind.EOF))) hint = "a test ends with 'expect' and a verdict: expect accept";
+            throw fail(end, PACKET_ATTR_EXPECTED + " or 'expect'", hint);
         }
         if (!inTest && !end.is(TokenKind.EOF)) {
             throw fail(end, PACKET_ATTR_EXPECTED + " or the end of the packet", didYouMean(end, Keywords.PACKET_ATTRS));
@@ -800,7 +844,7 @@ public final class Parser {
             // One colon: address:port. IPv6 addresses always have at least two.
             address = new Word(span(t.start(), t.start() + c), s.substring(0, c));
             port = new Word(span(t.start() + c + 1, t.end()), s.substring(c + 1));
-            if (port.text().isEmpty()) throw fail(peek(), "a port number after ':'", null);
+            checkPort(port);
         } else {
             address = word(t);
             if (peek().is(TokenKind.COLON)) {
@@ -814,7 +858,14 @@ public final class Parser {
     private Word port() {
         Token p = peek();
         if (p.kind() != TokenKind.WORD) throw fail(p, "a port number after ':'", null);
-        return word(advance());
+        Word w = word(advance());
+        checkPort(w);
+        return w;
+    }
+
+    private void checkPort(Word w) {
+        if (Keywords.isNumber(w.text())) return;
+        diags.error(w.span(), "syntax", "'" + abbreviate(w.text()) + "' is not a port number");
     }
 
     private PacketSpec.Attr attr() {

@@ -13,6 +13,8 @@ package dev.rampart.dsl.source;
 public final class DiagnosticRenderer {
     private DiagnosticRenderer() {}
 
+    private static final int MAX_SHOWN = 200;
+
     public static String render(Diagnostic d) {
         StringBuilder sb = new StringBuilder(d.headline()).append('\n');
         Span s = d.span();
@@ -24,7 +26,10 @@ public final class DiagnosticRenderer {
         int col = s.column() - 1;
         int lineEnd = text.length();
         int width = Math.max(1, Math.min(s.end(), s.start() + (lineEnd - col)) - s.start());
-        sb.append(pad).append(" ".repeat(Math.min(col, lineEnd))).append("^".repeat(width)).append('\n');
+        // The caret must stay under the shown part of the line, which printable() cuts at MAX_SHOWN.
+        int caretCol = Math.min(Math.min(col, lineEnd), MAX_SHOWN);
+        width = Math.max(1, Math.min(width, MAX_SHOWN - caretCol));
+        sb.append(pad).append(" ".repeat(caretCol)).append("^".repeat(width)).append('\n');
         if (d.suggestion() != null) sb.append(" ".repeat(gutter.length() - 2)).append("= ").append(d.suggestion()).append('\n');
         return sb.toString();
     }
@@ -38,12 +43,12 @@ public final class DiagnosticRenderer {
 
     /** Garbage input must not mess up the terminal: control chars and long lines are neutralised. */
     private static String printable(String line) {
-        StringBuilder sb = new StringBuilder(Math.min(line.length(), 200));
-        for (int i = 0; i < line.length() && i < 200; i++) {
+        StringBuilder sb = new StringBuilder(Math.min(line.length(), MAX_SHOWN));
+        for (int i = 0; i < line.length() && i < MAX_SHOWN; i++) {
             char c = line.charAt(i);
             sb.append(c == '\t' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c);
         }
-        if (line.length() > 200) sb.append("...");
+        if (line.length() > MAX_SHOWN) sb.append("...");
         return sb.toString();
     }
 }

@@ -84,6 +84,13 @@ class ParserTest {
     @Test
     void serviceArgumentsBelongToTheLastProtocol() {
         PolicyFile f = parseOk("service s = tcp 80, 443, 8000-8080, udp 53, icmp echo-request, 3/1, web, $more, proto 47, icmpv6\n");
+        PolicyFile ports = parseOk("service p = tcp $ports, udp 53, $more_ports, tcp, $svc\n");
+        List<ServiceItem> pi = ((Decl.Service) ports.decls().get(0)).items();
+        assertEquals(4, pi.size());
+        assertInstanceOf(Operand.VarRef.class, ((ServiceItem.Proto) pi.get(0)).args().get(0));
+        assertEquals(2, ((ServiceItem.Proto) pi.get(1)).args().size());
+        assertTrue(((ServiceItem.Proto) pi.get(2)).args().isEmpty());
+        assertInstanceOf(ServiceItem.Ref.class, pi.get(3));
         List<ServiceItem> items = ((Decl.Service) f.decls().get(0)).items();
         assertEquals(7, items.size());
         ServiceItem.Proto tcp = (ServiceItem.Proto) items.get(0);
@@ -169,6 +176,17 @@ class ParserTest {
         assertEquals("unknown-flag", firstError("chain input policy drop { rule flags sin accept }").code());
         assertEquals("unknown-keyword", firstError("chain forwad policy drop { }").code());
         assertEquals("bad-name", firstError("net 1lan = 1.2.3.4").code());
+    }
+
+    @Test
+    void danglingCommasArePointedAt() {
+        Diagnostic list = firstError("net a = 10.0.0.1,\nchain input policy drop {\n}\n");
+        assertEquals(1, list.span().line());
+        assertEquals(17, list.span().column());
+        Diagnostic flags = firstError("chain input policy drop {\n  rule r: flags syn, accept\n}\n");
+        assertEquals(2, flags.span().line());
+        assertEquals(20, flags.span().column());
+        assertTrue(flags.message().contains("no TCP flag follows this ','"), flags.message());
     }
 
     @Test
