@@ -2,10 +2,10 @@ package dev.rampart.dsl;
 
 import dev.rampart.dsl.analysis.Unreachable;
 import dev.rampart.dsl.ast.PolicyFile;
-import dev.rampart.dsl.ast.Rule;
 import dev.rampart.dsl.check.CheckedPolicy;
 import dev.rampart.dsl.check.Checker;
 import dev.rampart.dsl.check.SourceLoader;
+import dev.rampart.dsl.fmt.Formatter;
 import dev.rampart.dsl.ir.IrChain;
 import dev.rampart.dsl.ir.IrPolicy;
 import dev.rampart.dsl.lower.Lowering;
@@ -59,7 +59,7 @@ public final class Pipeline {
         List<PolicyFile> files = loaded.value();
         if (all.hasErrors()) return new Compiled(files, null, null, all);
 
-        Result<CheckedPolicy> checked = Checker.check(files, Pipeline::anonymousId);
+        Result<CheckedPolicy> checked = Checker.check(files, Formatter::anonymousId);
         all.addAll(checked.diagnostics());
         if (checked.value() == null) return new Compiled(files, null, null, all);
 
@@ -71,10 +71,5 @@ public final class Pipeline {
             for (Diagnostic d : Unreachable.diagnostics(chain)) all.add(d);
         }
         return new Compiled(files, checked.value(), lowered.value(), all);
-    }
-
-    /** The id of an unnamed rule. */
-    static String anonymousId(Rule r) {
-        return AnonId.of(r);
     }
 }

@@ -66,6 +66,8 @@ public final class Checker {
     private final Set<String> resolving = new HashSet<>();
     private final Map<String, DynSet> dynamicSets = new LinkedHashMap<>();
     private final Set<Rule> neverMatch = new HashSet<>();
+    /** Objects with an item already reported as bad: their emptiness is a consequence, not news. */
+    private final Set<String> incomplete = new HashSet<>();
 
     private Checker(Function<Rule, String> anonymousId) { this.anonymousId = anonymousId; }
 
@@ -258,7 +260,7 @@ public final class Checker {
         if (s.decl() instanceof Decl.Net n) {
                 IntervalSet v = namedAddresses(s);
                 if (n.host()) checkHostItems(n.items(), n.name().text());
-                if (v.isEmpty() && !inCycle(s)) {
+                if (v.isEmpty() && !emptinessExplained(s)) {
                     warning(n.name().span(), "empty-net", s.kind().word + " '" + s.name()
                             + "' contains no address: rules using it can never match", null);
                 }
@@ -266,14 +268,14 @@ public final class Checker {
                 namedService(s);
             } else if (s.decl() instanceof Decl.Zone z) {
                 IntervalSet v = namedZone(s);
-                if (v.isEmpty() && !inCycle(s)) {
+                if (v.isEmpty() && !emptinessExplained(s)) {
                     warning(z.name().span(), "empty-zone", "zone '" + s.name() + "' contains no interface: rules using it can never match", null);
                 }
             } else if (s.decl() instanceof Decl.Set st) {
                 if (st.dynamic()) dynamicSet(st);
                 else {
                     IntervalSet v = namedAddresses(s);
-                    if (v.isEmpty() && !inCycle(s)) {
+                    if (v.isEmpty() && !emptinessExplained(s)) {
                         warning(st.name().span(), "empty-set", "set '" + s.name() + "' has no elements: rules using it can never match",
                                 "add elements, or declare it 'dynamic' if it is filled at run time");
                     }
@@ -281,7 +283,9 @@ public final class Checker {
             } else if (s.decl() instanceof Decl.Define d) { }
     }
 
-    private boolean inCycle(Symbol s) {
+    /** An object in a cycle, or with a bad item, is empty because of an error already reported. */
+    private boolean emptinessExplained(Symbol s) {
+        if (incomplete.contains(s.name())) return true;
         for (Diagnostic d : diags.all()) if (d.code().equals("cycle") && d.message().contains(" -> " + s.name() + " ")) return true;
         for (Diagnostic d : diags.all()) if (d.code().equals("cycle") && d.message().endsWith(" -> " + s.name())) return true;
         return false;
@@ -326,7 +330,10 @@ public final class Checker {
         IntervalSet v = IntervalSet.empty();
         for (Operand o : items) {
             List<AddrAlt> alts = addresses(o);
-            if (alts == null) continue;
+            if (alts == null) {
+                incomplete.add(s.name());
+                continue;
+            }
             for (AddrAlt a : alts) {
                 if (a.dyn() != null) {
                     error(o.span(), "dynamic-in-static", "dynamic set '@" + a.dyn().set() + "' cannot be part of "
@@ -494,6 +501,7 @@ public final class Checker {
         for (Operand o : ((Decl.Zone) s.decl()).items()) {
             IntervalSet i = interfaces(o);
             if (i != null) v = v.union(i);
+            else incomplete.add(s.name());
         }
         resolving.remove(s.name());
         zoneCache.put(s.name(), v);
