@@ -68,6 +68,7 @@ public final class Checker {
     private final Set<Rule> neverMatch = new HashSet<>();
     /** Objects with an item already reported as bad: their emptiness is a consequence, not news. */
     private final Set<String> incomplete = new HashSet<>();
+    private final Set<String> cycleMembers = new HashSet<>();
 
     private Checker(Function<Rule, String> anonymousId) { this.anonymousId = anonymousId; }
 
@@ -121,18 +122,18 @@ public final class Checker {
         for (PolicyFile f : files) {
             for (Decl d : f.decls()) {
                 if (d instanceof Decl.Net n) {
-                        declare(n.name(), n.host() ? SymbolKind.HOST : SymbolKind.NET, d);
-                    } else if (d instanceof Decl.Service s) {
-                        declare(s.name(), SymbolKind.SERVICE, d);
-                    } else if (d instanceof Decl.Zone z) {
-                        declare(z.name(), SymbolKind.ZONE, d);
-                    } else if (d instanceof Decl.Set s) {
-                        declare(s.name(), s.dynamic() ? SymbolKind.DYNAMIC_SET : SymbolKind.STATIC_SET, d);
-                    } else if (d instanceof Decl.Define def) {
-                        declare(def.name(), SymbolKind.DEFINE, d);
-                    } else if (d instanceof Decl.Chain c) {
-                        declareChain(c);
-                    } else if (d instanceof Decl.Include i) { } else if (d instanceof Decl.Test t) { }
+                    declare(n.name(), n.host() ? SymbolKind.HOST : SymbolKind.NET, d);
+                } else if (d instanceof Decl.Service s) {
+                    declare(s.name(), SymbolKind.SERVICE, d);
+                } else if (d instanceof Decl.Zone z) {
+                    declare(z.name(), SymbolKind.ZONE, d);
+                } else if (d instanceof Decl.Set s) {
+                    declare(s.name(), s.dynamic() ? SymbolKind.DYNAMIC_SET : SymbolKind.STATIC_SET, d);
+                } else if (d instanceof Decl.Define def) {
+                    declare(def.name(), SymbolKind.DEFINE, d);
+                } else if (d instanceof Decl.Chain c) {
+                    declareChain(c);
+                }
             }
         }
     }
@@ -202,6 +203,7 @@ public final class Checker {
                 if (symbols.get(m) != null) dfs(m, state, path);
             } else if (st == 1) {
                 List<String> cycle = new ArrayList<>(path.subList(path.indexOf(m), path.size()));
+                cycleMembers.addAll(cycle);
                 cycle.add(m);
                 Symbol first = symbols.get(m);
                 error(first.nameSpan(), "cycle", first.kind().word + " '" + m + "' is defined in terms of itself: "
@@ -216,34 +218,34 @@ public final class Checker {
     private Set<String> references(Symbol s) {
         Set<String> out = new LinkedHashSet<>();
         if (s.decl() instanceof Decl.Net n) {
-                n.items().forEach(o -> refs(o, out, true));
-            } else if (s.decl() instanceof Decl.Zone z) {
-                z.items().forEach(o -> refs(o, out, true));
-            } else if (s.decl() instanceof Decl.Define d) {
-                d.value().forEach(o -> refs(o, out, true));
-            } else if (s.decl() instanceof Decl.Set st) {
-                st.elements().forEach(o -> refs(o, out, true));
-            } else if (s.decl() instanceof Decl.Service sv) {
-                for (ServiceItem it : sv.items()) {
-                    if (it instanceof ServiceItem.Ref r) refs(r.target(), out, true);
-                    else if (it instanceof ServiceItem.Proto p) p.args().forEach(o -> refs(o, out, false));
-                }
+            n.items().forEach(o -> refs(o, out, true));
+        } else if (s.decl() instanceof Decl.Zone z) {
+            z.items().forEach(o -> refs(o, out, true));
+        } else if (s.decl() instanceof Decl.Define d) {
+            d.value().forEach(o -> refs(o, out, true));
+        } else if (s.decl() instanceof Decl.Set st) {
+            st.elements().forEach(o -> refs(o, out, true));
+        } else if (s.decl() instanceof Decl.Service sv) {
+            for (ServiceItem it : sv.items()) {
+                if (it instanceof ServiceItem.Ref r) refs(r.target(), out, true);
+                else if (it instanceof ServiceItem.Proto p) p.args().forEach(o -> refs(o, out, false));
             }
+        }
         return out;
     }
 
     private void refs(Operand o, Set<String> out, boolean words) {
         if (o instanceof Operand.Word w) {
-                if (words && symbols.get(w.text()) != null) out.add(w.text());
-            } else if (o instanceof Operand.VarRef v) {
-                out.add(v.name());
-            } else if (o instanceof Operand.SetRef s) {
-                out.add(s.name());
-            } else if (o instanceof Operand.Not n) {
-                refs(n.inner(), out, words);
-            } else if (o instanceof Operand.ListOf l) {
-                l.items().forEach(i -> refs(i, out, words));
-            }
+            if (words && symbols.get(w.text()) != null) out.add(w.text());
+        } else if (o instanceof Operand.VarRef v) {
+            out.add(v.name());
+        } else if (o instanceof Operand.SetRef s) {
+            out.add(s.name());
+        } else if (o instanceof Operand.Not n) {
+            refs(n.inner(), out, words);
+        } else if (o instanceof Operand.ListOf l) {
+            l.items().forEach(i -> refs(i, out, words));
+        }
     }
 
     /** The items of a define, or null when it is unknown or part of a cycle (both reported). */
@@ -258,66 +260,63 @@ public final class Checker {
 
     private void checkDecl(Symbol s) {
         if (s.decl() instanceof Decl.Net n) {
+            IntervalSet v = namedAddresses(s);
+            if (n.host()) checkHostItems(n.items(), n.name().text());
+            if (v.isEmpty() && !emptinessExplained(s)) {
+                warning(n.name().span(), "empty-net", s.kind().word + " '" + s.name()
+                        + "' contains no address: rules using it can never match", null);
+            }
+        } else if (s.decl() instanceof Decl.Service sv) {
+            namedService(s);
+        } else if (s.decl() instanceof Decl.Zone z) {
+            IntervalSet v = namedZone(s);
+            if (v.isEmpty() && !emptinessExplained(s)) {
+                warning(z.name().span(), "empty-zone", "zone '" + s.name() + "' contains no interface: rules using it can never match", null);
+            }
+        } else if (s.decl() instanceof Decl.Set st) {
+            if (st.dynamic()) dynamicSet(st);
+            else {
                 IntervalSet v = namedAddresses(s);
-                if (n.host()) checkHostItems(n.items(), n.name().text());
                 if (v.isEmpty() && !emptinessExplained(s)) {
-                    warning(n.name().span(), "empty-net", s.kind().word + " '" + s.name()
-                            + "' contains no address: rules using it can never match", null);
+                    warning(st.name().span(), "empty-set", "set '" + s.name() + "' has no elements: rules using it can never match",
+                            "add elements, or declare it 'dynamic' if it is filled at run time");
                 }
-            } else if (s.decl() instanceof Decl.Service sv) {
-                namedService(s);
-            } else if (s.decl() instanceof Decl.Zone z) {
-                IntervalSet v = namedZone(s);
-                if (v.isEmpty() && !emptinessExplained(s)) {
-                    warning(z.name().span(), "empty-zone", "zone '" + s.name() + "' contains no interface: rules using it can never match", null);
-                }
-            } else if (s.decl() instanceof Decl.Set st) {
-                if (st.dynamic()) dynamicSet(st);
-                else {
-                    IntervalSet v = namedAddresses(s);
-                    if (v.isEmpty() && !emptinessExplained(s)) {
-                        warning(st.name().span(), "empty-set", "set '" + s.name() + "' has no elements: rules using it can never match",
-                                "add elements, or declare it 'dynamic' if it is filled at run time");
-                    }
-                }
-            } else if (s.decl() instanceof Decl.Define d) { }
+            }
+        }
     }
 
     /** An object in a cycle, or with a bad item, is empty because of an error already reported. */
     private boolean emptinessExplained(Symbol s) {
-        if (incomplete.contains(s.name())) return true;
-        for (Diagnostic d : diags.all()) if (d.code().equals("cycle") && d.message().contains(" -> " + s.name() + " ")) return true;
-        for (Diagnostic d : diags.all()) if (d.code().equals("cycle") && d.message().endsWith(" -> " + s.name())) return true;
-        return false;
+        return incomplete.contains(s.name()) || cycleMembers.contains(s.name());
     }
 
     private void checkHostItems(List<Operand> items, String host) {
         for (Operand o : items) {
             if (o instanceof Operand.Word w && Literals.looksLikeAddress(w.text())) {
-                    Parsed<AddrBlock> b = Literals.addressBlock(w.text());
-                    if (b.ok() && !b.value().single()) {
-                        error(w.span(), "host-not-single", "host '" + host + "' must be single addresses, but '" + w.text()
-                                + "' is " + (w.text().contains("/") ? "a prefix" : "a range"), "declare it with 'net'");
-                    }
-                } else if (o instanceof Operand.Word w) {
-                    Symbol s = symbols.get(w.text());
-                    if (s != null && s.kind() == SymbolKind.NET) {
-                        error(w.span(), "host-not-single", "host '" + host + "' must be single addresses, but '" + w.text()
-                                + "' is a net", "declare '" + host + "' with 'net'");
-                    }
-                } else if (o instanceof Operand.VarRef v) {
-                    Operand inner = defineValue(v);
-                    if (inner instanceof Operand.ListOf l && resolving.add("$" + v.name())) {
-                        checkHostItems(l.items(), host);
-                        resolving.remove("$" + v.name());
-                    }
-                } else if (o instanceof Operand.ListOf l) {
-                    checkHostItems(l.items(), host);
-                } else if (o instanceof Operand.Not n) {
-                    error(n.span(), "host-not-single", "host '" + host + "' must be single addresses, not a negation", "declare it with 'net'");
-                } else if (o instanceof Operand.Any a) {
-                    error(a.span(), "host-not-single", "host '" + host + "' must be single addresses, not 'any'", "declare it with 'net'");
+                Parsed<AddrBlock> b = Literals.addressBlock(w.text());
+                if (b.ok() && !b.value().single()) {
+                    error(w.span(), "host-not-single", "host '" + host + "' must be single addresses, but '" + w.text()
+                            + "' is " + (w.text().contains("/") ? "a prefix" : "a range"), "declare it with 'net'");
                 }
+            } else if (o instanceof Operand.Word w) {
+                Symbol s = symbols.get(w.text());
+                if (s != null && s.kind() == SymbolKind.NET) {
+                    error(w.span(), "host-not-single", "host '" + host + "' must be single addresses, but '" + w.text()
+                            + "' is a net", "declare '" + host + "' with 'net'");
+                }
+            } else if (o instanceof Operand.VarRef v) {
+                Operand inner = defineValue(v);
+                if (inner instanceof Operand.ListOf l && resolving.add("$" + v.name())) {
+                    checkHostItems(l.items(), host);
+                    resolving.remove("$" + v.name());
+                }
+            } else if (o instanceof Operand.ListOf l) {
+                checkHostItems(l.items(), host);
+            } else if (o instanceof Operand.Not n) {
+                error(n.span(), "host-not-single", "host '" + host + "' must be single addresses, not a negation", "declare it with 'net'");
+            } else if (o instanceof Operand.Any a) {
+                error(a.span(), "host-not-single", "host '" + host + "' must be single addresses, not 'any'", "declare it with 'net'");
+            }
         }
     }
 
@@ -386,10 +385,10 @@ public final class Checker {
         List<ServiceEntry> out = new ArrayList<>();
         for (ServiceItem it : ((Decl.Service) s.decl()).items()) {
             if (it instanceof ServiceItem.Proto p) {
-                    serviceProto(p, out);
-                } else if (it instanceof ServiceItem.Ref r) {
-                    serviceRef(r.target(), out);
-                }
+                serviceProto(p, out);
+            } else if (it instanceof ServiceItem.Ref r) {
+                serviceRef(r.target(), out);
+            }
         }
         resolving.remove(s.name());
         serviceCache.put(s.name(), List.copyOf(out));
@@ -398,15 +397,15 @@ public final class Checker {
 
     private void serviceRef(Operand o, List<ServiceEntry> out) {
         if (o instanceof Operand.Word w) {
-                Symbol t = lookup(w.text(), w.span(), "service", SymbolKind.SERVICE);
-                if (t != null) out.addAll(namedService(t));
-            } else if (o instanceof Operand.VarRef v) {
-                withDefine(v, inner -> serviceRef(inner, out));
-            } else if (o instanceof Operand.ListOf l) {
-                l.items().forEach(i -> serviceRef(i, out));
-            } else {
-                error(o.span(), "bad-service", "expected a service name here");
-            }
+            Symbol t = lookup(w.text(), w.span(), "service", SymbolKind.SERVICE);
+            if (t != null) out.addAll(namedService(t));
+        } else if (o instanceof Operand.VarRef v) {
+            withDefine(v, inner -> serviceRef(inner, out));
+        } else if (o instanceof Operand.ListOf l) {
+            l.items().forEach(i -> serviceRef(i, out));
+        } else {
+            error(o.span(), "bad-service", "expected a service name here");
+        }
     }
 
     private void serviceProto(ServiceItem.Proto p, List<ServiceEntry> out) {
@@ -552,63 +551,63 @@ public final class Checker {
     /** Address alternatives of a from/to/net operand; null when nothing usable (reported). */
     private List<AddrAlt> addresses(Operand o) {
         if (o instanceof Operand.Word w && Literals.looksLikeAddress(w.text())) {
-                Parsed<AddrBlock> b = Literals.addressBlock(w.text());
-                if (!b.ok()) {
-                    String code = b.problem().contains("prefix length") ? "bad-prefix"
-                            : b.problem().contains("inverted") ? "inverted-range" : "bad-address";
-                    error(w.span(), code, b.problem(), b.suggestion());
-                    return null;
-                }
-                if (b.warning() != null) {
-                    warning(w.span(), "host-bits", "'" + w.text() + "' has host bits set after the prefix length",
-                            "write '" + b.warning() + "'");
-                }
-                return List.of(new AddrAlt(b.value().set(), null));
-            } else if (o instanceof Operand.Word w) {
-                Symbol s = lookup(w.text(), w.span(), "net", SymbolKind.NET, SymbolKind.HOST);
-                return s == null ? null : List.of(new AddrAlt(namedAddresses(s), null));
-            } else if (o instanceof Operand.SetRef r) {
-                Symbol s = lookup(r.name(), r.span(), "set", SymbolKind.STATIC_SET, SymbolKind.DYNAMIC_SET);
-                if (s == null) return null;
-                if (s.kind() == SymbolKind.STATIC_SET) return List.of(new AddrAlt(namedAddresses(s), null));
-                Decl.Set d = (Decl.Set) s.decl();
-                IntervalSet fam = d.family() == null ? ADDR : switch (d.family().text()) {
-                    case "ipv4" -> Field.V4;
-                    case "ipv6" -> Field.V6;
-                    default -> ADDR;
-                };
-                return List.of(new AddrAlt(fam, new SetMatch(r.name(), false)));
-            } else if (o instanceof Operand.Any a) {
-                return List.of(new AddrAlt(ADDR, null));
-            } else if (o instanceof Operand.VarRef v) {
-                List<List<AddrAlt>> box = new ArrayList<>();
-                withDefine(v, inner -> box.add(addresses(inner)));
-                return box.isEmpty() ? null : box.get(0);
-            } else if (o instanceof Operand.ListOf l) {
-                IntervalSet stat = IntervalSet.empty();
-                List<AddrAlt> dyn = new ArrayList<>();
-                boolean any = false;
-                for (Operand i : l.items()) {
-                    List<AddrAlt> alts = addresses(i);
-                    if (alts == null) continue;
-                    any = true;
-                    for (AddrAlt a : alts) {
-                        if (a.dyn() == null) stat = stat.union(a.set());
-                        else dyn.add(a);
-                    }
-                }
-                if (!any) return null;
-                List<AddrAlt> out = new ArrayList<>();
-                if (!stat.isEmpty() || dyn.isEmpty()) out.add(new AddrAlt(stat, null));
-                out.addAll(dyn);
-                return out;
-            } else if (o instanceof Operand.Not n) {
-                List<AddrAlt> inner = addresses(n.inner());
-                return inner == null ? null : negate(inner, n.span());
-            } else {
-                error(o.span(), "bad-address", "expected an address, a net or a set here");
+            Parsed<AddrBlock> b = Literals.addressBlock(w.text());
+            if (!b.ok()) {
+                String code = b.problem().contains("prefix length") ? "bad-prefix"
+                        : b.problem().contains("inverted") ? "inverted-range" : "bad-address";
+                error(w.span(), code, b.problem(), b.suggestion());
                 return null;
             }
+            if (b.warning() != null) {
+                warning(w.span(), "host-bits", "'" + w.text() + "' has host bits set after the prefix length",
+                        "write '" + b.warning() + "'");
+            }
+            return List.of(new AddrAlt(b.value().set(), null));
+        } else if (o instanceof Operand.Word w) {
+            Symbol s = lookup(w.text(), w.span(), "net", SymbolKind.NET, SymbolKind.HOST);
+            return s == null ? null : List.of(new AddrAlt(namedAddresses(s), null));
+        } else if (o instanceof Operand.SetRef r) {
+            Symbol s = lookup(r.name(), r.span(), "set", SymbolKind.STATIC_SET, SymbolKind.DYNAMIC_SET);
+            if (s == null) return null;
+            if (s.kind() == SymbolKind.STATIC_SET) return List.of(new AddrAlt(namedAddresses(s), null));
+            Decl.Set d = (Decl.Set) s.decl();
+            IntervalSet fam = d.family() == null ? ADDR : switch (d.family().text()) {
+                case "ipv4" -> Field.V4;
+                case "ipv6" -> Field.V6;
+                default -> ADDR;
+            };
+            return List.of(new AddrAlt(fam, new SetMatch(r.name(), false)));
+        } else if (o instanceof Operand.Any a) {
+            return List.of(new AddrAlt(ADDR, null));
+        } else if (o instanceof Operand.VarRef v) {
+            List<List<AddrAlt>> box = new ArrayList<>();
+            withDefine(v, inner -> box.add(addresses(inner)));
+            return box.isEmpty() ? null : box.get(0);
+        } else if (o instanceof Operand.ListOf l) {
+            IntervalSet stat = IntervalSet.empty();
+            List<AddrAlt> dyn = new ArrayList<>();
+            boolean any = false;
+            for (Operand i : l.items()) {
+                List<AddrAlt> alts = addresses(i);
+                if (alts == null) continue;
+                any = true;
+                for (AddrAlt a : alts) {
+                    if (a.dyn() == null) stat = stat.union(a.set());
+                    else dyn.add(a);
+                }
+            }
+            if (!any) return null;
+            List<AddrAlt> out = new ArrayList<>();
+            if (!stat.isEmpty() || dyn.isEmpty()) out.add(new AddrAlt(stat, null));
+            out.addAll(dyn);
+            return out;
+        } else if (o instanceof Operand.Not n) {
+            List<AddrAlt> inner = addresses(n.inner());
+            return inner == null ? null : negate(inner, n.span());
+        } else {
+            error(o.span(), "bad-address", "expected an address, a net or a set here");
+            return null;
+        }
     }
 
     /**
@@ -670,7 +669,7 @@ public final class Checker {
                 }
                 error(w.span(), "bad-port", "'" + w.text() + "' is not a port number",
                         Suggest.closest(w.text(), symbols.namesOf(SymbolKind.SERVICE)) != null
-                                ? "use 'service " + Suggest.closest(w.text(), symbols.namesOf(SymbolKind.SERVICE)) + "'" : null);
+                        ? "use 'service " + Suggest.closest(w.text(), symbols.namesOf(SymbolKind.SERVICE)) + "'" : null);
                 return null;
             }
             Parsed<IntervalSet> p = Literals.portRange(w.text());
@@ -748,30 +747,30 @@ public final class Checker {
      */
     private IntervalSet values(Operand o, IntervalSet universe, String what, Function<Operand.Word, IntervalSet> word) {
         if (o instanceof Operand.Word w) {
-                return word.apply(w);
-            } else if (o instanceof Operand.Any a) {
-                return universe;
-            } else if (o instanceof Operand.Not n) {
-                IntervalSet v = values(n.inner(), universe, what, word);
-                return v == null ? null : universe.minus(v);
-            } else if (o instanceof Operand.ListOf l) {
-                IntervalSet acc = null;
-                for (Operand i : l.items()) {
-                    IntervalSet v = values(i, universe, what, word);
-                    if (v != null) acc = acc == null ? v : acc.union(v);
-                }
-                return acc;
-            } else if (o instanceof Operand.VarRef v) {
-                List<IntervalSet> box = new ArrayList<>();
-                withDefine(v, inner -> box.add(values(inner, universe, what, word)));
-                return box.isEmpty() ? null : box.get(0);
-            } else if (o instanceof Operand.Str s) {
-                error(s.span(), "bad-" + what.replace(' ', '-'), "a quoted string is not a " + what);
-                return null;
-            } else {
-                error(o.span(), "bad-" + what.replace(' ', '-'), "expected a " + what + " here");
-                return null;
+            return word.apply(w);
+        } else if (o instanceof Operand.Any a) {
+            return universe;
+        } else if (o instanceof Operand.Not n) {
+            IntervalSet v = values(n.inner(), universe, what, word);
+            return v == null ? null : universe.minus(v);
+        } else if (o instanceof Operand.ListOf l) {
+            IntervalSet acc = null;
+            for (Operand i : l.items()) {
+                IntervalSet v = values(i, universe, what, word);
+                if (v != null) acc = acc == null ? v : acc.union(v);
             }
+            return acc;
+        } else if (o instanceof Operand.VarRef v) {
+            List<IntervalSet> box = new ArrayList<>();
+            withDefine(v, inner -> box.add(values(inner, universe, what, word)));
+            return box.isEmpty() ? null : box.get(0);
+        } else if (o instanceof Operand.Str s) {
+            error(s.span(), "bad-" + what.replace(' ', '-'), "a quoted string is not a " + what);
+            return null;
+        } else {
+            error(o.span(), "bad-" + what.replace(' ', '-'), "expected a " + what + " here");
+            return null;
+        }
     }
 
     // ---- rules -------------------------------------------------------------------------------
@@ -976,32 +975,32 @@ public final class Checker {
 
     private List<ServiceEntry> serviceMatch(Operand o) {
         if (o instanceof Operand.Word w) {
-                Symbol s = lookup(w.text(), w.span(), "service", SymbolKind.SERVICE);
-                return s == null ? null : namedService(s);
-            } else if (o instanceof Operand.ListOf l) {
-                List<ServiceEntry> out = new ArrayList<>();
-                boolean any = false;
-                for (Operand i : l.items()) {
-                    List<ServiceEntry> v = serviceMatch(i);
-                    if (v != null) {
-                        out.addAll(v);
-                        any = true;
-                    }
+            Symbol s = lookup(w.text(), w.span(), "service", SymbolKind.SERVICE);
+            return s == null ? null : namedService(s);
+        } else if (o instanceof Operand.ListOf l) {
+            List<ServiceEntry> out = new ArrayList<>();
+            boolean any = false;
+            for (Operand i : l.items()) {
+                List<ServiceEntry> v = serviceMatch(i);
+                if (v != null) {
+                    out.addAll(v);
+                    any = true;
                 }
-                return any ? out : null;
-            } else if (o instanceof Operand.VarRef v) {
-                List<List<ServiceEntry>> box = new ArrayList<>();
-                withDefine(v, inner -> box.add(serviceMatch(inner)));
-                return box.isEmpty() ? null : box.get(0);
-            } else if (o instanceof Operand.Any a) {
-                return null;
-            } else if (o instanceof Operand.Not n) {
-                error(n.span(), "unsupported-negation", "a service cannot be negated", "negate the ports instead, e.g. 'proto tcp dport !22'");
-                return null;
-            } else {
-                error(o.span(), "bad-service", "expected a service name here");
-                return null;
             }
+            return any ? out : null;
+        } else if (o instanceof Operand.VarRef v) {
+            List<List<ServiceEntry>> box = new ArrayList<>();
+            withDefine(v, inner -> box.add(serviceMatch(inner)));
+            return box.isEmpty() ? null : box.get(0);
+        } else if (o instanceof Operand.Any a) {
+            return null;
+        } else if (o instanceof Operand.Not n) {
+            error(n.span(), "unsupported-negation", "a service cannot be negated", "negate the ports instead, e.g. 'proto tcp dport !22'");
+            return null;
+        } else {
+            error(o.span(), "bad-service", "expected a service name here");
+            return null;
+        }
     }
 
     /** Two service matches: pairs of entries that can both hold. */
