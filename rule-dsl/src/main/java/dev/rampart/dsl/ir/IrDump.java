@@ -52,6 +52,10 @@ public final class IrDump {
     private static String values(Field f, IntervalSet s) {
         if (s.isEmpty()) return "{}";
         if ((f == Field.SRC || f == Field.DST) && (s.equals(Field.V4) || s.equals(Field.V6))) return family(s);
+        if (f == Field.TCP_FLAGS) {
+            String masked = flagMask(s);
+            if (masked != null) return masked;
+        }
         List<String> out = new ArrayList<>();
         for (Interval i : s.intervals()) {
             switch (f) {
@@ -68,6 +72,20 @@ public final class IrDump {
             }
         }
         return String.join(",", out);
+    }
+
+    /** {@code syn / syn,ack} when the set is exactly the bytes whose masked bits equal some value. */
+    private static String flagMask(IntervalSet s) {
+        int and = 0xff, or = 0, count = 0;
+        for (int v = 0; v < 256; v++) {
+            if (!s.contains(v)) continue;
+            and &= v;
+            or |= v;
+            count++;
+        }
+        int mask = and | (~or & 0xff); // bits equal in every member
+        if (count == 0 || count != 1 << (8 - Integer.bitCount(mask))) return null;
+        return dev.rampart.dsl.eval.TcpFlags.format(and) + " / " + dev.rampart.dsl.eval.TcpFlags.format(mask);
     }
 
     private static String family(IntervalSet s) {
