@@ -6,17 +6,15 @@ import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
- * Static index of closed intervals (the hulls of one field's sets) answering "which intervals
- * overlap [a, b]": how many, in O(log n) from two sorted endpoint arrays, and which, in
- * O(k log n) from a max-hi tree over the intervals sorted by lo, which also keeps the smallest
- * owner per subtree so that only intervals of earlier rules are visited. Counting first (over all
- * rules, a cheap estimate) lets the caller enumerate along the most selective field.
+ * Static index of closed intervals (the hulls of one field's sets). {@link #counts} says how many
+ * intervals overlap each query, in O(log n) from two sorted endpoint arrays; {@link #anyOverlap}
+ * visits the overlapping ones in O(k log n) through a max-hi tree over the intervals sorted by lo,
+ * which also keeps the smallest owner per subtree so that only intervals of earlier rules are seen.
  */
 final class HullIndex {
     private final U128[] los;     // sorted by lo; ids[i] owns los[i], his[i]
     private final U128[] his;
     private final int[] ids;
-    private final U128[] sortedHis;
     private final U128[] maxHi;  // segment tree over positions
     private final int[] minOwner; // same tree: the smallest owner below a node
     private final int[] owner;    // owner (rule position) of each interval id
@@ -32,20 +30,17 @@ final class HullIndex {
         los = new U128[n];
         his = new U128[n];
         ids = new int[n];
-        sortedHis = new U128[n];
         for (int k = 0; k < n; k++) {
             ids[k] = es[k].id;
             los[k] = es[k].lo;
             his[k] = es[k].hi;
-            sortedHis[k] = es[k].hi;
         }
-        Arrays.sort(sortedHis);
         maxHi = new U128[Math.max(1, 4 * n)];
         minOwner = new int[Math.max(1, 4 * n)];
         if (n > 0) build(1, 0, n);
     }
 
-    /** Only the endpoint arrays: enough for {@link #count}, which is all the estimate needs. */
+    /** For each query [queryLo[q], queryHi[q]], how many of {@code sets}' hulls overlap it: those starting at or before its end, minus those ending before its start. */
     static int[] counts(IntervalSet[] sets, U128[] queryLo, U128[] queryHi) {
         int n = sets.length;
         U128[] lo = new U128[n], hi = new U128[n];
@@ -83,10 +78,6 @@ final class HullIndex {
         minOwner[node] = Math.min(minOwner[2 * node], minOwner[2 * node + 1]);
     }
 
-    /** Number of intervals overlapping [a, b]: those starting at or before b, minus those ending before a. */
-    int count(U128 a, U128 b) {
-        return upperBound(los, b) - lowerBound(sortedHis, a);
-    }
 
     /**
      * Offers {@code out} the id of every interval overlapping [a, b] whose owner is below
