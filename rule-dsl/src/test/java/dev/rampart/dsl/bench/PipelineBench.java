@@ -1,0 +1,98 @@
+package dev.rampart.dsl.bench;
+
+import dev.rampart.dsl.Pipeline;
+import dev.rampart.dsl.ir.IrRule;
+import dev.rampart.dsl.source.Diagnostic;
+import dev.rampart.dsl.source.SourceFile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Times the whole pipeline (parse, check, lower, unreachable analysis) on generated policies of
+ * 1k, 10k and 100k rules shaped like ClassBench filter sets: source and destination prefixes
+ * /8../32, port ranges, a handful of protocols. Not a test: run it by hand,
+ * {@code java -cp rule-dsl/target/classes:rule-dsl/target/test-classes dev.rampart.dsl.bench.PipelineBench}.
+ */
+public final class PipelineBench {
+    private PipelineBench() {}
+
+    public static void main(String[] args) {
+        int[] sizes = args.length > 0 ? java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[] {1_000, 10_000, 100_000};
+        // Warm-up: let the JIT compile the hot paths on mid-sized input before measuring.
+        for (int i = 0; i < 3; i++) Pipeline.run(new SourceFile("warm.rampart", generate(10_000, 99 + i)));
+        System.out.printf("%8s %10s %12s %14s %10s %10s%n", "rules", "bytes", "time ms", "rules/s", "heap MB", "warnings");
+        for (int n : sizes) {
+            String text = generate(n, n);
+            System.gc();
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
+            long t0 = System.nanoTime();
+            Pipeline.Compiled c = Pipeline.run(new SourceFile("bench.rampart", text));
+            long ns = System.nanoTime() - t0;
+            long peak = 0;
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == MemoryType.HEAP) peak += p.getPeakUsage().getUsed();
+            }
+            if (!c.ok()) {
+                for (Diagnostic d : c.diagnostics().all()) if (d.isError()) System.out.println(d.headline());
+                throw new IllegalStateException("generated policy did not compile");
+            }
+            long warnings = c.diagnostics().all().size() + c.diagnostics().dropped();
+            System.out.printf("%8d %10d %12.1f %14.0f %10.1f %10d%n", n, text.length(), ns / 1e6, n / (ns / 1e9), peak / 1048576.0, warnings);
+        }
+    }
+
+    /** A ClassBench-like forward chain of n rules, deterministic for a seed. */
+    static String generate(int n, long seed) {
+        Random rnd = new Random(seed);
+        StringBuilder sb = new StringBuilder(n * 96);
+        sb.append("chain forward policy drop {\n");
+        Set<Long> ids = new HashSet<>();
+        int made = 0;
+        for (int i = 0; made < n; i++) {
+            String name = "r" + i;
+            if (!ids.add(IrRule.numericIdOf(name))) continue; // 32-bit ids collide around 100k names
+            made++;
+            sb.append("  rule ").append(name).append(":");
+            // As in ClassBench seeds, (nearly) every filter names at least one address prefix.
+            boolean from = rnd.nextInt(10) != 0, to = !from || rnd.nextInt(10) != 0;
+            if (from) sb.append(" from ").append(prefix(rnd));
+            if (to) sb.append(" to ").append(prefix(rnd));
+            int p = rnd.nextInt(10);
+            if (p < 6) {
+                sb.append(" proto ").append(p < 4 ? "tcp" : "udp");
+                if (rnd.nextInt(3) != 0) sb.append(" sport ").append(portRange(rnd));
+                sb.append(" dport ").append(portRange(rnd));
+            } else if (p < 7) {
+                sb.append(" proto icmp");
+            } else if (p < 8) {
+                sb.append(" proto ").append(rnd.nextBoolean() ? "47" : "50");
+            }
+            sb.append(rnd.nextInt(4) == 0 ? " drop" : " accept").append('\n');
+        }
+        sb.append("}\n");
+        return sb.toString();
+    }
+
+    private static String prefix(Random rnd) {
+        int len = 8 + rnd.nextInt(25);
+        int a = rnd.nextInt();
+        int masked = len == 32 ? a : a & (int) (0xffffffffL << (32 - len));
+        return ((masked >>> 24) & 255) + "." + ((masked >>> 16) & 255) + "." + ((masked >>> 8) & 255) + "." + (masked & 255) + "/" + len;
+    }
+
+    private static String portRange(Random rnd) {
+        return switch (rnd.nextInt(4)) {
+            case 0 -> "0-65535";
+            case 1 -> "1024-65535";
+            case 2 -> Integer.toString(rnd.nextInt(1024));
+            default -> {
+                int a = rnd.nextInt(60000);
+                yield a + "-" + (a + rnd.nextInt(5000));
+            }
+        };
+    }
+}
