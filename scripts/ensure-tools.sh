@@ -6,7 +6,7 @@ set -euo pipefail
 want=(openjdk-17-jdk-headless:javac maven:mvn)
 if [ "${1:-build}" = test ]; then
   # Captures for `rampart trace` tests are made by real tools; the C core needs a compiler.
-  want+=(tcpdump:tcpdump tshark:tshark gcc:gcc make:make util-linux:unshare iproute2:ip)
+  want+=(tcpdump:tcpdump tshark:tshark iputils-ping:ping gcc:gcc make:make util-linux:unshare iproute2:ip)
 fi
 missing=()
 for pair in "${want[@]}"; do

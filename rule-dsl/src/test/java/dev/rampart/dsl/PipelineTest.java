@@ -54,7 +54,7 @@ class PipelineTest {
         assertEquals(false, r.passed());
         assertEquals("policy", r.actualRule());
         assertTrue(r.trace().contains("rule lan-web: "), r.trace());
-        assertTrue(r.trace().contains("rule replies: state new not matched"), r.trace());
+        assertTrue(r.trace().contains("rule replies: state new not in established,related"), r.trace());
     }
 
     @Test

@@ -49,7 +49,8 @@ public final class IrDump {
         return parts.isEmpty() ? "any" : String.join("  ", parts);
     }
 
-    private static String values(Field f, IntervalSet s) {
+    /** One field's set as a policy writer reads it: prefixes, names, ranges. */
+    public static String values(Field f, IntervalSet s) {
         if (s.isEmpty()) return "{}";
         if ((f == Field.SRC || f == Field.DST) && (s.equals(Field.V4) || s.equals(Field.V6))) return family(s);
         if (f == Field.TCP_FLAGS) {

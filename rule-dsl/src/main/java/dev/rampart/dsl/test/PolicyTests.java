@@ -6,8 +6,10 @@ import dev.rampart.dsl.eval.ReferenceEvaluator;
 import dev.rampart.dsl.eval.SetContents;
 import dev.rampart.dsl.ir.Field;
 import dev.rampart.dsl.ir.IrChain;
+import dev.rampart.dsl.ir.IrDump;
 import dev.rampart.dsl.ir.IrPolicy;
 import dev.rampart.dsl.ir.IrTest;
+import dev.rampart.dsl.ir.Term;
 import dev.rampart.dsl.ir.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,24 +58,45 @@ public final class PolicyTests {
         return new TestResult(t, pass, e.verdict(), by, pass ? "" : trace(e, t.packet()));
     }
 
-    /** One line per rule tried before the decision, naming the first field each of its terms failed on. */
+    /**
+     * One line per rule tried before the decision. A rule has one term per protocol/port entry and
+     * address family, and listing why each failed buries the answer; the line explains the term
+     * that came closest (fewest failing conditions) and shows what that term wanted.
+     */
     public static String trace(Evaluation e, Packet p) {
         StringBuilder sb = new StringBuilder("  packet: ").append(p.describe()).append('\n');
         for (Evaluation.Miss m : e.trace()) {
             sb.append("  rule ").append(m.rule().id()).append(": ");
-            if (m.terms().isEmpty()) {
+            if (m.rule().terms().isEmpty()) {
                 sb.append("can never match\n");
                 continue;
             }
-            List<String> parts = new ArrayList<>();
-            for (Evaluation.TermMiss tm : m.terms()) {
-                parts.add(tm.field() == null ? tm.describe() + " does not hold" : tm.describe() + " " + value(tm.field(), p) + " not matched");
+            List<String> best = null;
+            for (Term t : m.rule().terms()) {
+                List<String> failures = failures(t, p);
+                if (best == null || failures.size() < best.size()) best = failures;
             }
-            List<String> distinct = parts.stream().distinct().toList();
-            sb.append(String.join("; ", distinct)).append('\n');
+            sb.append(String.join("; ", best)).append('\n');
         }
         sb.append(e.byPolicy() ? "  no rule matched: the chain's policy decided\n" : "  rule " + e.rule().id() + " matched\n");
         return sb.toString();
+    }
+
+    /** Every condition of the term the packet fails, as "field value not in wanted". */
+    private static List<String> failures(Term t, Packet p) {
+        List<String> out = new ArrayList<>();
+        for (Field f : Field.values()) {
+            if (t.get(f).contains(p.value(f))) continue;
+            out.add(f.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " " + value(f, p)
+                    + " not in " + IrDump.values(f, t.get(f)));
+        }
+        if (t.srcSet() != null) out.add("src must " + (t.srcSet().negated() ? "not " : "") + "be in @" + t.srcSet().set());
+        if (t.dstSet() != null) out.add("dst must " + (t.dstSet().negated() ? "not " : "") + "be in @" + t.dstSet().set());
+        // Set conditions are only listed when nothing else failed: their contents are run-time data.
+        if (out.size() > (t.srcSet() != null ? 1 : 0) + (t.dstSet() != null ? 1 : 0)) {
+            out.removeIf(s -> s.startsWith("src must") || s.startsWith("dst must"));
+        }
+        return out;
     }
 
     private static String value(Field f, Packet p) {
