@@ -30,13 +30,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Compiled c;
-        try {
-            c = PolicyInput.compile(file);
-        } catch (PolicyInput.UsageError e) {
-            err.println("rampart: " + e.getMessage());
-            return ExitCode.USAGE;
-        }
+        Compiled c = PolicyInput.compileOrFail(file, err);
         boolean failed = !c.ok() || (strict && !c.diagnostics().isEmpty());
         int rules = c.ir() == null ? 0 : c.ir().chains().stream().mapToInt(ch -> ch.rules().size()).sum();
         if (json) {

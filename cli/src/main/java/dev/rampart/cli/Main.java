@@ -36,6 +36,7 @@ public final class Main implements Runnable {
             return ExitCode.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, p) -> {
+            if (ex instanceof PolicyInput.Failure f) return f.exitCode;
             // A bug, not bad input (bad input is reported as diagnostics): say so plainly, with the
             // stack trace only on request so a user never has to read one.
             err.println("rampart: internal error: " + ex);

@@ -22,15 +22,41 @@ final class PolicyInput {
         UsageError(String message) { super(message); }
     }
 
-    static Path existingFile(Path p, String what) throws UsageError {
-        if (!Files.exists(p)) throw new UsageError(what + " " + p + " does not exist");
-        if (Files.isDirectory(p)) throw new UsageError(what + " " + p + " is a directory, not a file");
-        if (!Files.isReadable(p)) throw new UsageError(what + " " + p + " is not readable");
-        return p;
+    /**
+     * Ends a command with an exit code after its reason has been printed; Main turns it into that
+     * code, so commands do not each thread "print, then return 1" through their bodies.
+     */
+    static final class Failure extends RuntimeException {
+        final int exitCode;
+
+        Failure(int exitCode) {
+            super(null, null, false, false);
+            this.exitCode = exitCode;
+        }
     }
 
-    static Compiled compile(Path file) throws UsageError {
-        return Pipeline.run(existingFile(file, "policy file"));
+    /** The policy compiled, whatever its diagnostics; ends the command with exit 2 when the file cannot be read. */
+    static Compiled compileOrFail(Path file, PrintWriter err) {
+        try {
+            return compile(file);
+        } catch (UsageError e) {
+            err.println("rampart: " + e.getMessage());
+            throw new Failure(ExitCode.USAGE);
+        }
+    }
+
+    /**
+     * A policy without errors to work on: prints its diagnostics and ends the command with exit 1
+     * when it has errors. {@code doing} completes "fix them before ...".
+     */
+    static Compiled compileCleanOrFail(Path file, PrintWriter err, String doing) {
+        Compiled c = compileOrFail(file, err);
+        printDiagnostics(c.diagnostics(), err);
+        if (!c.ok()) {
+            err.println("rampart: " + file + " has errors; fix them before " + doing);
+            throw new Failure(ExitCode.POLICY);
+        }
+        return c;
     }
 
     /** Diagnostics as a compiler prints them, and a one-line count. */

@@ -46,18 +46,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Compiled c;
-        try {
-            c = PolicyInput.compile(file);
-        } catch (PolicyInput.UsageError e) {
-            err.println("rampart: " + e.getMessage());
-            return ExitCode.USAGE;
-        }
-        PolicyInput.printDiagnostics(c.diagnostics(), err);
-        if (!c.ok()) {
-            err.println("rampart: " + file + " has errors; fix them before simulating");
-            return ExitCode.POLICY;
-        }
+        Compiled c = PolicyInput.compileCleanOrFail(file, err, "simulating");
         List<Object> results = new ArrayList<>();
         for (int i = 0; i < packets.size(); i++) {
             String label = packets.size() == 1 ? "--packet" : "--packet #" + (i + 1);

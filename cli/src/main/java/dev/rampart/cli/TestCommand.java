@@ -33,18 +33,7 @@ final class TestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Compiled c;
-        try {
-            c = PolicyInput.compile(file);
-        } catch (PolicyInput.UsageError e) {
-            err.println("rampart: " + e.getMessage());
-            return ExitCode.USAGE;
-        }
-        PolicyInput.printDiagnostics(c.diagnostics(), err);
-        if (!c.ok()) {
-            err.println("rampart: " + file + " has errors; no test was run");
-            return ExitCode.POLICY;
-        }
+        Compiled c = PolicyInput.compileCleanOrFail(file, err, "running its tests");
         List<TestResult> results = PolicyTests.run(c.ir());
         long failed = results.stream().filter(r -> !r.passed()).count();
         if (json) {

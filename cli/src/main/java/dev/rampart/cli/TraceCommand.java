@@ -63,21 +63,15 @@ final class TraceCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Compiled c;
         Hook h = Hook.byKeyword(hook);
         try {
             if (h == null) throw new PolicyInput.UsageError("--hook must be input, forward or output, not '" + hook + "'");
             PolicyInput.existingFile(capture, "capture file");
-            c = PolicyInput.compile(file);
         } catch (PolicyInput.UsageError e) {
             err.println("rampart: " + e.getMessage());
             return ExitCode.USAGE;
         }
-        PolicyInput.printDiagnostics(c.diagnostics(), err);
-        if (!c.ok()) {
-            err.println("rampart: " + file + " has errors; fix them before tracing");
-            return ExitCode.POLICY;
-        }
+        Compiled c = PolicyInput.compileCleanOrFail(file, err, "tracing");
         Optional<IrChain> chain = c.ir().chain(h);
         if (chain.isEmpty()) {
             err.println("rampart: " + file + " has no " + h.keyword() + " chain; choose one with --hook");
