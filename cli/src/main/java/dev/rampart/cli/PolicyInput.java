@@ -35,6 +35,17 @@ final class PolicyInput {
         }
     }
 
+    static Path existingFile(Path p, String what) throws UsageError {
+        if (!Files.exists(p)) throw new UsageError(what + " " + p + " does not exist");
+        if (Files.isDirectory(p)) throw new UsageError(what + " " + p + " is a directory, not a file");
+        if (!Files.isReadable(p)) throw new UsageError(what + " " + p + " is not readable");
+        return p;
+    }
+
+    static Compiled compile(Path file) throws UsageError {
+        return Pipeline.run(existingFile(file, "policy file"));
+    }
+
     /** The policy compiled, whatever its diagnostics; ends the command with exit 2 when the file cannot be read. */
     static Compiled compileOrFail(Path file, PrintWriter err) {
         try {
