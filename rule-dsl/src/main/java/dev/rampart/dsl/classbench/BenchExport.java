@@ -44,10 +44,15 @@ public final class BenchExport {
         Files.createDirectories(out);
         long[] ns = new long[repeats];
         byte[] table = null;
-        TableCompiler.compile(p.value()); // warm-up
+        TableCompiler.Options d = TableCompiler.Options.DEFAULT;
+        TableCompiler.Options opt = new TableCompiler.Options(Integer.getInteger("rampart.leaf", d.leafSize()),
+                Integer.getInteger("rampart.spfac", d.spaceFactor()), Integer.getInteger("rampart.budget", d.copyBudget()),
+                Integer.getInteger("rampart.depth", d.maxDepth()),
+                !Boolean.getBoolean("rampart.nopartition"), true);
+        TableCompiler.compile(p.value(), opt); // warm-up
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
-            table = TableCompiler.compile(p.value());
+            table = TableCompiler.compile(p.value(), opt);
             ns[i] = System.nanoTime() - t0;
         }
         Arrays.sort(ns);

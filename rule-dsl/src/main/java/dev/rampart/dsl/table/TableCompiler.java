@@ -31,16 +31,19 @@ public final class TableCompiler {
     /**
      * @param leafSize    a node with at most this many terms becomes a leaf
      * @param spaceFactor per node, the copies of terms in its children stay within this multiple
+     * @param copyBudget  per tree, extra copies of terms stay within this multiple of its terms
      * @param maxDepth    nodes on a path, at most {@link TableFormat#MAX_DEPTH}
      * @param partition   one tree per address-narrowness class instead of one tree per chain
      * @param trees       false: every chain is one leaf with all its terms (the linear design)
      */
-    public record Options(int leafSize, int spaceFactor, int maxDepth, boolean partition, boolean trees) {
-        public static final Options DEFAULT = new Options(8, 4, 24, true, true);
-        public static final Options LINEAR = new Options(8, 4, 24, false, false);
+    public record Options(int leafSize, int spaceFactor, int copyBudget, int maxDepth, boolean partition,
+                          boolean trees) {
+        /** Chosen by measurement on ClassBench acl1/fw1/ipc1 10k: see docs/classifier.md. */
+        public static final Options DEFAULT = new Options(8, 4, 8, 24, true, true);
+        public static final Options LINEAR = new Options(8, 4, 8, 24, false, false);
 
         public Options {
-            if (leafSize < 1 || spaceFactor < 1 || maxDepth < 1 || maxDepth > TableFormat.MAX_DEPTH) {
+            if (leafSize < 1 || spaceFactor < 1 || copyBudget < 0 || maxDepth < 1 || maxDepth > TableFormat.MAX_DEPTH) {
                 throw new IllegalArgumentException("bad classifier options");
             }
         }

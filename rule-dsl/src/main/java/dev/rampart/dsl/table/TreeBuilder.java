@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * <p>The cut of a node is chosen by measurement on its terms: for every cuttable word and width,
  * the largest child and the total copies; the smallest largest child wins among cuts whose copies
- * stay within {@code spaceFactor} times the node's terms (the replication cap that keeps firewall
- * sets, full of wildcards, from exploding).
+ * stay within {@code spaceFactor} times the node's terms. Copies compound down a path, so the tree as
+ * a whole also has a budget ({@code copyBudget} times its terms): once spent, the remaining nodes
+ * become leaves. Without it the wildcard-heavy part of firewall sets took 15 copies per term.
  */
 final class TreeBuilder {
     /** Words a node may cut on: addresses (both halves), protocol, ports. */
@@ -26,6 +27,8 @@ final class TreeBuilder {
     private final Out out;
     private final Map<Key, Integer> leafOf = new HashMap<>();
     private int emptyLeaf;
+    /** Term copies the tree may still make: bounds replication over the whole tree, not per node. */
+    private long copiesLeft;
     int maxLevel;
 
     /** The tree sections shared by all trees of the table. */
@@ -55,6 +58,7 @@ final class TreeBuilder {
         emptyLeaf = leaf(new int[0]);
         long[] pfx = new long[DIMS];
         int[] len = INITIAL_LEN.clone();
+        copiesLeft = (long) opt.copyBudget() * items.length + 64;
         int root = opt.trees() ? node(items, pfx, len, 1) : leaf(items);
         out.trees.add(root);
         out.trees.add(nodeLo);
@@ -80,7 +84,7 @@ final class TreeBuilder {
 
     private int node(int[] items, long[] pfx, int[] len, int level) {
         int n = items.length;
-        if (n <= opt.leafSize() || level > opt.maxDepth()) return leaf(items);
+        if (n <= opt.leafSize() || level > opt.maxDepth() || copiesLeft <= 0) return leaf(items);
         long budget = (long) opt.spaceFactor() * n;
         int bestD = -1, bestC = 0, bestK = 0, bestMax = n;
         long bestSum = Long.MAX_VALUE;
@@ -119,7 +123,7 @@ final class TreeBuilder {
                     if (run > max) max = run;
                 }
                 if (sum + fan > budget) break;
-                if (max < bestMax || (max == bestMax && sum < bestSum && bestD >= 0)) {
+                if (max < bestMax || (max == bestMax && sum < bestSum)) {
                     bestD = d;
                     bestC = c;
                     bestK = k;
@@ -129,6 +133,7 @@ final class TreeBuilder {
             }
         }
         if (bestD < 0 || bestMax >= n) return leaf(items);
+        copiesLeft -= bestSum - n;
         return cut(items, pfx, len, level, bestD, bestC, bestK);
     }
 
