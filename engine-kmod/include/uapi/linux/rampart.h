@@ -29,14 +29,14 @@
 #define RAMPART_GENL_NAME "rampart"
 #define RAMPART_GENL_VERSION 1
 
-/* Bytes of one LOAD_CHUNK's data at most; a netlink message must stay well under a page set. */
-#define RAMPART_CHUNK_MAX 65536
+/* Bytes of one LOAD_CHUNK's data at most (an attribute's length is 16 bits). */
+#define RAMPART_CHUNK_MAX 32768
 /* Size limit of a table accepted by LOAD_BEGIN. */
 #define RAMPART_TABLE_MAX (256u << 20)
 /* Longest confirm deadline, seconds. */
 #define RAMPART_CONFIRM_MAX 86400
 /* Keys per TEST_PACKET batch at most. */
-#define RAMPART_TEST_BATCH_MAX 512
+#define RAMPART_TEST_BATCH_MAX 256
 /* Elements of one dynamic set at most (its declared capacity may not exceed it). */
 #define RAMPART_SET_CAPACITY_MAX (1u << 20)
 
@@ -141,7 +141,7 @@ enum rampart_flags {
 	RAMPART_F_ALL = RAMPART_F_DRY_RUN,
 };
 
-/* One key of a TEST_KEYS batch: the key file record of docs/table-format.md, little-endian. */
+/* One key of a TEST_KEYS batch: a record of the key file (dev.rampart.dsl.table.KeyCodec). */
 struct rampart_test_key {
 	__u32 hook;
 	__u32 reserved;             /* must be 0 */
