@@ -213,6 +213,8 @@ int rampart_load_commit(struct rampart_net *rn, u32 confirm_secs, u32 flags,
 	if (ret) {
 		atomic64_inc(&rampart_stat_verify_failed);
 		rampart_free(kt, sizeof(*kt));
+		/* A refused table is of no further use; the next load starts from LOAD_BEGIN. */
+		upload_drop(rn);
 		ret = -EINVAL;
 		goto out;
 	}

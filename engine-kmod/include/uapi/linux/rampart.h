@@ -13,9 +13,9 @@
  *   LOAD_CHUNK  { LOAD_OFFSET, LOAD_DATA }    in order: LOAD_OFFSET must equal the bytes received
  *   LOAD_COMMIT { [CONFIRM_TIMEOUT], [FLAGS] } verify, then swap in with one RCU pointer store
  *
- * A refused commit leaves the running table untouched and answers with the verifier's code and the
- * byte offset of the bad field in VERIFY_ERROR / VERIFY_OFFSET (in the extended ACK's message as
- * well). With CONFIRM_TIMEOUT the module itself swaps the previous table back unless CONFIRM
+ * A refused commit leaves the running table untouched, discards the upload, and answers with a
+ * message carrying the verifier's code and the byte offset of the bad field (VERIFY_ERROR,
+ * VERIFY_OFFSET) followed by the error (-EINVAL, the extended ACK naming the kind of fault). With CONFIRM_TIMEOUT the module itself swaps the previous table back unless CONFIRM
  * arrives within that many seconds; STATUS reports the revert (REVERTS, LAST_REVERTED).
  *
  * Unknown commands, attributes and flags are refused (-EOPNOTSUPP or -EINVAL), never ignored, and

@@ -157,11 +157,12 @@ public final class VmTables {
                         rule("from-client", Verdict.ACCEPT, t(Field.IIF, ifname("rt-c"), Field.STATE, pt(0)))));
     }
 
-    /** Two different tables that agree on the stream (udp 7000 accepted by a rule). */
+    /** Two different tables that agree on the stream (udp to and from 7000 accepted by a rule). */
     static IrPolicy swap(boolean b) {
         List<IrRule> rules = new ArrayList<>();
         if (b) rules.add(rule("b-tcp-drop", Verdict.DROP, svc(TCP, 1234)));
-        rules.add(rule(b ? "b-stream" : "a-stream", Verdict.ACCEPT, svc(UDP, 7000)));
+        rules.add(rule(b ? "b-stream" : "a-stream", Verdict.ACCEPT,
+                t(Field.PROTO, pt(UDP), Field.DPORT, pt(7000)), t(Field.PROTO, pt(UDP), Field.SPORT, pt(7000))));
         if (!b) rules.add(rule("a-udp-drop", Verdict.DROP, svc(UDP, 7001)));
         return policy(Map.of(), chain(Hook.FORWARD, b ? Verdict.DROP : Verdict.ACCEPT, rules.toArray(IrRule[]::new)));
     }
@@ -176,8 +177,9 @@ public final class VmTables {
                         rule("v6-reject", Verdict.REJECT, svc(UDP, 7779))));
     }
 
+    /** ns_a filters the router's forward hook, ns_b the server's own input. */
     static IrPolicy nsTable(boolean a) {
-        return policy(Map.of(), chain(Hook.FORWARD, Verdict.ACCEPT,
+        return policy(Map.of(), chain(a ? Hook.FORWARD : Hook.INPUT, Verdict.ACCEPT,
                 rule(a ? "ns-a-drop" : "ns-b-drop", Verdict.DROP, svc(UDP, a ? 5001 : 5002))));
     }
 

@@ -154,7 +154,7 @@ int main(void)
 	start(RAMPART_CMD_SET_ADD);
 	rnl_put_str(&m, RAMPART_A_SET_NAME, "blocklist");
 	rnl_put(&m, RAMPART_A_SET_ADDR, addr, 4);
-	expect("set-address-4-bytes", send_it(), -EINVAL, 1);
+	expect("set-address-4-bytes", send_it(), -ERANGE, 1);
 	start(RAMPART_CMD_SET_ADD);
 	rnl_put(&m, RAMPART_A_SET_NAME, "blocklist", 9);
 	rnl_put(&m, RAMPART_A_SET_ADDR, addr, 16);

@@ -7,7 +7,9 @@
  *   rtraffic tcp ADDR PORT [MS]       connect, send a line, wait for the echo
  *   rtraffic udp6opt ADDR PORT [MS]   udp, with an IPv6 destination-options header
  *   rtraffic udpbig ADDR PORT SIZE    udp with a datagram of SIZE bytes (fragmented on the way)
- *   rtraffic stream ADDR PORT COUNT   COUNT request/answer datagrams, one at a time
+ *   rtraffic stream ADDR PORT COUNT [STOPFILE]
+ *                                     COUNT request/answer datagrams, one at a time; with COUNT 0
+ *                                     until STOPFILE exists (or SIGTERM)
  *
  * One-shot modes print one word: ok, refused (TCP reset or ICMP port unreachable), unreach
  * (other ICMP unreachable), eperm (dropped on output by the local firewall), timeout, or the
@@ -18,6 +20,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +143,14 @@ static int tcp_once(const char *host, int port, int ms)
 	return 0;
 }
 
-static int stream(const char *host, int port, long count)
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	stop = 1;
+}
+
+static int stream(const char *host, int port, long count, const char *stopfile)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -152,7 +162,11 @@ static int stream(const char *host, int port, long count)
 		perror("connect");
 		return 2;
 	}
-	for (i = 0; i < count; i++) {
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
+	for (i = 0; (count == 0 || i < count) && !stop; i++) {
+		if (stopfile && access(stopfile, F_OK) == 0)
+			break;
 		long seq = i, echo = -1;
 		int tries;
 
@@ -164,8 +178,10 @@ static int stream(const char *host, int port, long count)
 				break;
 		if (echo == seq)
 			got++;
+		else if (stop)
+			break;  /* interrupted while waiting: not a loss */
 	}
-	printf("sent %ld received %ld\n", count, got);
+	printf("sent %ld received %ld\n", i, got);
 	return 0;
 }
 
@@ -245,8 +261,8 @@ int main(int argc, char **argv)
 		return udp_once(argv[2], atoi(argv[3]), 3000, atoi(argv[4]), 0);
 	if (!strcmp(argv[1], "tcp"))
 		return tcp_once(argv[2], atoi(argv[3]), ms);
-	if (!strcmp(argv[1], "stream") && argc == 5)
-		return stream(argv[2], atoi(argv[3]), atol(argv[4]));
+	if (!strcmp(argv[1], "stream") && argc >= 5)
+		return stream(argv[2], atoi(argv[3]), atol(argv[4]), argc > 5 ? argv[5] : NULL);
 	fprintf(stderr, "rtraffic: unknown mode %s\n", argv[1]);
 	return 2;
 }
