@@ -293,7 +293,11 @@ static void confirm_expired(struct work_struct *work)
 	struct rampart_ktable *cur;
 
 	mutex_lock(&rn->lock);
-	if (rn->confirm_pending) {
+	/*
+	 * A confirm may have won the race for the lock and a new load armed a later deadline since:
+	 * only a deadline that has really passed reverts.
+	 */
+	if (rn->confirm_pending && time_after_eq(jiffies, rn->confirm_deadline)) {
 		cur = rcu_dereference_protected(rn->active, lockdep_is_held(&rn->lock));
 		rn->confirm_pending = false;
 		rn->reverts++;

@@ -1,6 +1,7 @@
 # IPv6 extension headers and fragments, with real traffic and with raw packets given to the
 # kernel's test command (the same parser as the hooks): rules see the transport header behind
-# extension headers, a non-first fragment has no ports, truncated headers are malformed.
+# extension headers, a non-first fragment has no ports, truncated headers are malformed (and
+# real packets with a cut header are counted and dropped).
 topo_up
 n rt rampartctl load /t/v6.bin >/dev/null || bad "load v6"
 expect_eq "udp+dstopts 7777 dropped" "$(n cl rtraffic udp6opt fd00:2::2 7777 600)" timeout
@@ -10,6 +11,11 @@ expect_eq "3000-byte udp 7778 (fragmented) passes" "$(n cl rtraffic udpbig fd00:
 expect_eq "3000-byte udp 7777 (fragmented) dropped" "$(n cl rtraffic udpbig fd00:2::2 7777 3000)" timeout
 expect_eq "3000-byte IPv4 udp 7777 passes (rule is IPv6 only)" "$(n cl rtraffic udpbig 10.0.2.2 7777 3000)" ok
 expect_ge "v6-drop counted" "$(packets rt $(rid v6 v6-drop))" 2
+m0=$(status_of rt malformed)
+expect_eq "cut TCP header over IPv4 sent" "$(n cl rtraffic truncated 10.0.2.2)" sent
+expect_eq "cut TCP header over IPv6 sent" "$(n cl rtraffic truncated fd00:2::2)" sent
+sleep 0.3
+expect_eq "both counted as malformed by the router" "$(status_of rt malformed)" "$((m0 + 2))"
 
 S=fd000001000000000000000000000002
 D=fd000002000000000000000000000002

@@ -7,6 +7,7 @@
  *   rtraffic tcp ADDR PORT [MS]       connect, send a line, wait for the echo
  *   rtraffic udp6opt ADDR PORT [MS]   udp, with an IPv6 destination-options header
  *   rtraffic udpbig ADDR PORT SIZE    udp with a datagram of SIZE bytes (fragmented on the way)
+ *   rtraffic truncated ADDR           a TCP packet whose header is cut to 4 bytes (raw socket)
  *   rtraffic stream ADDR PORT COUNT [STOPFILE]
  *                                     COUNT request/answer datagrams, one at a time; with COUNT 0
  *                                     until STOPFILE exists (or SIGTERM)
@@ -231,6 +232,22 @@ static void serve_tcp(int port)
 	}
 }
 
+/* The stack never sends a cut TCP header itself; a raw socket lets the router see one. */
+static int truncated(const char *host)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fam = resolve(host, 0, &ss, &sl);
+	int fd = socket(fam, SOCK_RAW, IPPROTO_TCP);
+
+	if (fd < 0 || sendto(fd, "\x04\xd2\x17\x71", 4, 0, (struct sockaddr *)&ss, sl) != 4) {
+		printf("%s\n", word(errno));
+		return 1;
+	}
+	printf("sent\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int ms = argc > 4 ? atoi(argv[4]) : 1500;
@@ -249,6 +266,8 @@ int main(int argc, char **argv)
 			;
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "truncated"))
+		return truncated(argv[2]);
 	if (argc < 4) {
 		fprintf(stderr, "usage: see the comment at the top of rtraffic.c\n");
 		return 2;
