@@ -12,7 +12,8 @@ IP=/sbin/ip
 FAILS=0
 SERVE_PORTS="5001 5002 5003 5004 6001 6002 6003 7000 7001 7777 7778 7779"
 
-n() { local ns=$1; shift; $IP netns exec "$ns" "$@"; }
+# nsenter only switches the network namespace: much cheaper than `ip netns exec` under TCG.
+n() { local ns=$1; shift; nsenter --net=/run/netns/"$ns" "$@"; }
 ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
 expect_eq() { if [ "$2" = "$3" ]; then ok "$1: $2"; else bad "$1: got '$2', want '$3'"; fi; }

@@ -8,6 +8,9 @@
  *   rtraffic udp6opt ADDR PORT [MS]   udp, with an IPv6 destination-options header
  *   rtraffic udpbig ADDR PORT SIZE    udp with a datagram of SIZE bytes (fragmented on the way)
  *   rtraffic truncated ADDR           a TCP packet whose header is cut to 4 bytes (raw socket)
+ *   rtraffic blast ADDR PORT SECONDS  64-byte UDP datagrams as fast as possible; prints "sent N"
+ *   rtraffic sink PORT SECONDS        counts datagrams until SECONDS pass with none arriving after
+ *                                     the first; prints "received N"
  *   rtraffic stream ADDR PORT COUNT [STOPFILE]
  *                                     COUNT request/answer datagrams, one at a time; with COUNT 0
  *                                     until STOPFILE exists (or SIGTERM)
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int resolve(const char *host, int port, struct sockaddr_storage *ss, socklen_t *len)
@@ -232,6 +236,73 @@ static void serve_tcp(int port)
 	}
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int blast(const char *host, int port, double secs)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fam = resolve(host, port, &ss, &sl);
+	int fd = socket(fam, SOCK_DGRAM, 0);
+	char buf[64 - 28] = { 0 };
+	double end = now_s() + secs;
+	long sent = 0, i;
+
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
+		perror("connect");
+		return 2;
+	}
+	while (now_s() < end)
+		for (i = 0; i < 64; i++)
+			if (send(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+				sent++;
+	printf("sent %ld\n", sent);
+	return 0;
+}
+
+static int sink(int port, int idle_s)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), zero = 0, size = 8 << 20;
+	struct mmsghdr msgs[64];
+	struct iovec iov[64];
+	static char bufs[64][128];
+	long got = 0;
+	int i, n;
+
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("bind");
+		return 2;
+	}
+	for (i = 0; i < 64; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = sizeof(bufs[i]);
+		memset(&msgs[i], 0, sizeof(msgs[i]));
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	printf("ready\n");
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, got ? idle_s * 1000 : 60000) <= 0)
+			break;
+		n = recvmmsg(fd, msgs, 64, MSG_DONTWAIT, NULL);
+		if (n > 0)
+			got += n;
+	}
+	printf("received %ld\n", got);
+	return 0;
+}
+
 /* The stack never sends a cut TCP header itself; a raw socket lets the router see one. */
 static int truncated(const char *host)
 {
@@ -280,6 +351,10 @@ int main(int argc, char **argv)
 		return udp_once(argv[2], atoi(argv[3]), 3000, atoi(argv[4]), 0);
 	if (!strcmp(argv[1], "tcp"))
 		return tcp_once(argv[2], atoi(argv[3]), ms);
+	if (argc == 4 && !strcmp(argv[1], "sink"))
+		return sink(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "blast"))
+		return blast(argv[2], atoi(argv[3]), atof(argv[4]));
 	if (!strcmp(argv[1], "stream") && argc >= 5)
 		return stream(argv[2], atoi(argv[3]), atol(argv[4]), argc > 5 ? argv[5] : NULL);
 	fprintf(stderr, "rtraffic: unknown mode %s\n", argv[1]);
