@@ -6,9 +6,14 @@
 #   rampart-N    rampart.ko with N ClassBench-style ACL rules on forward, none matching the flow
 #   nft-N        the same N rules as one linear nftables chain, plus conntrack as in `ct`
 # Each line: @@BENCH SETUP REP PACKETS_PER_SECOND. Ratios only mean something within one run.
-D=${BENCH_SECONDS:-3}
-REPS=${BENCH_REPS:-3}
-CT='table inet ct { chain c { type filter hook prerouting priority 0; ct state untracked counter; } }'
+D=${BENCH_SECONDS:-4}
+REPS=${BENCH_REPS:-5}
+CT='table inet conn {
+	chain c {
+		type filter hook prerouting priority 0;
+		ct state untracked counter
+	}
+}'
 
 measure() {
 	n sv rtraffic sink 9000 1 >/tmp/sink.out &

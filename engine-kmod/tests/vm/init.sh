@@ -20,7 +20,9 @@ fi
 for c in $(cat /cases/list); do
 	start=$(date +%s)
 	echo "@@LOG --- $c"
-	timeout 240 sh -c ". /lib.sh; . /cases/$c.sh" >/tmp/case.out 2>&1
+	limit=240
+	[ "$c" = bench ] && limit=900
+	timeout $limit sh -c ". /lib.sh; . /cases/$c.sh" >/tmp/case.out 2>&1
 	rc=$?
 	sed 's/^/@@LOG   /' /tmp/case.out
 	end=$(date +%s)

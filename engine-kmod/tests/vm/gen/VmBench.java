@@ -56,7 +56,7 @@ public final class VmBench {
 
     /** One nft rule per term; the flow never matches, so every packet walks the whole chain. */
     static String nft(List<IrRule> rules) {
-        StringBuilder sb = new StringBuilder("table ip bench {\n  chain fwd {\n    type filter hook forward priority 0; policy accept;\n");
+        StringBuilder sb = new StringBuilder("table ip bench {\n  chain rules {\n    type filter hook forward priority 0; policy accept;\n");
         for (IrRule r : rules) {
             for (Term t : r.terms()) {
                 StringBuilder m = new StringBuilder("    ");
