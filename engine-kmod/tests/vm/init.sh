@@ -24,7 +24,7 @@ for c in $(cat /cases/list); do
 	[ "$c" = bench ] && limit=900
 	timeout $limit sh -c ". /lib.sh; . /cases/$c.sh" >/tmp/case.out 2>&1
 	rc=$?
-	sed 's/^/@@LOG   /' /tmp/case.out
+	sed '/^Terminated$/d; s/^/@@LOG   /' /tmp/case.out
 	end=$(date +%s)
 	if [ $rc -eq 0 ]; then
 		echo "@@CASE $c PASS $((end - start))s"

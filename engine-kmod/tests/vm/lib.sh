@@ -67,7 +67,6 @@ topo_down() {
 	for ns in cl rt sv; do
 		for p in $($IP netns pids $ns 2>/dev/null); do kill $p 2>/dev/null; done
 	done
-	# Reap the servers here, so the shell does not report them as "Terminated" later.
 	wait 2>/dev/null
 	for ns in cl rt sv; do $IP netns del $ns 2>/dev/null; done
 	return 0
