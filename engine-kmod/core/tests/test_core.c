@@ -151,7 +151,7 @@ static void random_key(const struct rampart_table *t, struct rampart_key *k)
 	k->w[RAMPART_W_STATE] &= 3;
 	if (nterms == 0)
 		return;
-	r = t->sec[RAMPART_SEC_TERMS] + 36 * (size_t)(rnd() % nterms);
+	r = t->sec[RAMPART_SEC_TERMS] + 32 * (size_t)(rnd() % nterms);
 	if (rnd() & 1) {
 		k->w[RAMPART_W_SRC_HI] = 0;
 		k->w[RAMPART_W_SRC_LO] = 0xffff00000000ull | rampart_rd32(r + 8 + 4 * (rnd() & 1));
@@ -164,7 +164,8 @@ static void random_key(const struct rampart_table *t, struct rampart_key *k)
 		k->w[RAMPART_W_SRC_HI] = rampart_rd64(iv + 16 * (rnd() & 1));
 		k->w[RAMPART_W_SRC_LO] = rampart_rd64(iv + 8 + 16 * (rnd() & 1));
 	}
-	k->w[RAMPART_W_PROTO] = r[6 + (rnd() & 1)];
+	if (!(rampart_rd32(r) & RAMPART_TERM_PROTO_ANY))
+		k->w[RAMPART_W_PROTO] = r[7];
 	k->w[RAMPART_W_SPORT] = rampart_rd16(r + 24 + 2 * (rnd() & 1));
 	k->w[RAMPART_W_DPORT] = rampart_rd16(r + 28 + 2 * (rnd() & 1));
 	if (rnd() & 1)

@@ -72,7 +72,7 @@ public final class TableInspector {
                         names.containsKey(r) ? " \"" + names.get(r) + "\"" : "", v.keyword(),
                         v == Verdict.REJECT ? " " + RejectKind.values()[t.u8(rr + 6)].keyword : "",
                         (flags & RULE_LOG) != 0 ? " log" : "", (flags & RULE_COUNT) != 0 ? " count" : ""));
-                for (; term < tlo + tn && t.u32(t.at(SEC_TERMS, term, 0)) == r; term++) {
+                for (; term < tlo + tn && (t.u32(t.at(SEC_TERMS, term, 0)) & TERM_RULE_MASK) == r; term++) {
                     sb.append("    term ").append(term).append(':').append(termText(t, term)).append('\n');
                 }
             }
@@ -83,14 +83,15 @@ public final class TableInspector {
     private static String termText(Table t, long ti) {
         long r = t.at(SEC_TERMS, ti, 0);
         StringBuilder sb = new StringBuilder();
-        int flags = t.u8(r + 4);
+        long w0 = t.u32(r), w1 = t.u32(r + 4);
+        int flags = (int) ((w0 >>> TERM_V4_SHIFT) & 3);
         if ((flags & TERM_SRC_V4) != 0) sb.append(" src ").append(v4Range(t.u32(r + 8), t.u32(r + 12)));
         if ((flags & TERM_DST_V4) != 0) sb.append(" dst ").append(v4Range(t.u32(r + 16), t.u32(r + 20)));
-        range(sb, "proto", t.u8(r + 6), t.u8(r + 7), 255);
+        if ((w0 & TERM_PROTO_ANY) == 0) sb.append(" proto ").append(w1 >>> 24);
         range(sb, "sport", t.u16(r + 24), t.u16(r + 26), 65535);
         range(sb, "dport", t.u16(r + 28), t.u16(r + 30), 65535);
-        long e = t.at(SEC_EXTS, t.u32(r + 32), 0);
-        for (int i = 0; i < t.u8(r + 5); i++, e += 8) {
+        long e = t.at(SEC_EXTS, w1 & TERM_EXT_MASK, 0);
+        for (int i = 0; i < ((w0 >>> TERM_EXTS_SHIFT) & 15); i++, e += 8) {
             Field f = Field.values()[t.u8(e + 1)];
             int arg = t.u16(e + 2);
             if (t.u8(e) == EXT_SET) {

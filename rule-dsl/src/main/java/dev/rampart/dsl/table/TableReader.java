@@ -119,10 +119,13 @@ public final class TableReader {
         long nrules = t.count[SEC_RULES], nexts = t.count[SEC_EXTS], nivs = t.count[SEC_INTERVALS];
         for (int i = 0; i < t.count[SEC_TERMS]; i++) {
             long r = t.at(SEC_TERMS, i, 0);
-            long ext = t.u32(r + 32);
-            if (t.u32(r) >= nrules) throw fail(E_TERM, r);
-            if ((t.u8(r + 4) & ~(TERM_SRC_V4 | TERM_DST_V4)) != 0) throw fail(E_FLAGS, r + 4);
-            if (ext > nexts || t.u8(r + 5) > nexts - ext) throw fail(E_TERM, r + 32);
+            long w0 = t.u32(r), w1 = t.u32(r + 4);
+            long ext = w1 & TERM_EXT_MASK, n = (w0 >>> TERM_EXTS_SHIFT) & 15;
+            if ((w0 & TERM_RULE_MASK) >= nrules) throw fail(E_TERM, r);
+            if ((w0 & (TERM_RESERVED & 0xffff_ffffL)) != 0 || ((w0 & TERM_PROTO_ANY) != 0 && (w1 >>> 24) != 0)) {
+                throw fail(E_FLAGS, r);
+            }
+            if (ext > nexts || n > nexts - ext) throw fail(E_TERM, r + 4);
         }
         for (int i = 0; i < nexts; i++) {
             long e = t.at(SEC_EXTS, i, 0);
@@ -213,7 +216,7 @@ public final class TableReader {
             if (trlo > t.count[SEC_TREES] || trn > t.count[SEC_TREES] - trlo) throw fail(E_CHAIN, ch + 20);
             t.chainOfHook[hook] = c;
             for (long i = tlo; i < tlo + tn; i++) {
-                long r = t.u32(t.at(SEC_TERMS, i, 0));
+                long r = t.u32(t.at(SEC_TERMS, i, 0)) & TERM_RULE_MASK;
                 if (r < prevRule || r - rlo >= rn) throw fail(E_TERM, t.at(SEC_TERMS, i, 0));
                 prevRule = r;
             }

@@ -81,14 +81,15 @@ public final class TableWalker {
 
     static boolean termMatches(Table t, long ti, long[] k, int v4, SetContents sets) {
         long r = t.at(SEC_TERMS, ti, 0);
-        if (outside(k[W_PROTO], t.u8(r + 6), t.u8(r + 7))) return false;
+        long w0 = t.u32(r), w1 = t.u32(r + 4);
+        if ((w0 & TERM_PROTO_ANY) == 0 && k[W_PROTO] != (w1 >>> 24)) return false;
         if (outside(k[W_DPORT], t.u16(r + 28), t.u16(r + 30))) return false;
         if (outside(k[W_SPORT], t.u16(r + 24), t.u16(r + 26))) return false;
-        if ((t.u8(r + 4) & ~v4) != 0) return false;
+        if (((w0 >>> TERM_V4_SHIFT) & 3 & ~v4) != 0) return false;
         if (outside(k[W_SRC_LO] & 0xffff_ffffL, t.u32(r + 8), t.u32(r + 12))) return false;
         if (outside(k[W_DST_LO] & 0xffff_ffffL, t.u32(r + 16), t.u32(r + 20))) return false;
-        int n = t.u8(r + 5);
-        long e = t.at(SEC_EXTS, t.u32(r + 32), 0);
+        int n = (int) ((w0 >>> TERM_EXTS_SHIFT) & 15);
+        long e = t.at(SEC_EXTS, w1 & TERM_EXT_MASK, 0);
         for (int i = 0; i < n; i++, e += 8) if (!extMatches(t, e, k, sets)) return false;
         return true;
     }
@@ -118,7 +119,7 @@ public final class TableWalker {
         if (best == Long.MAX_VALUE) {
             return new Decision(Verdict.values()[t.u8(chain + 1)], -1, 0, false, false, RejectKind.AUTO);
         }
-        long ri = t.u32(t.at(SEC_TERMS, best, 0));
+        long ri = t.u32(t.at(SEC_TERMS, best, 0)) & TERM_RULE_MASK;
         long r = t.at(SEC_RULES, ri, 0);
         int flags = t.u8(r + 5);
         return new Decision(Verdict.values()[t.u8(r + 4)], (int) ri, t.u32(r), (flags & RULE_LOG) != 0,
