@@ -113,7 +113,8 @@ int main(int argc, char **argv)
 	/* Section contents: 0xff over each field position of every section's first records. */
 	for (s = 1; s < RAMPART_SEC_COUNT; s++) {
 		uint32_t off = rampart_rd32(orig + 32 + 8 * s), cnt = rampart_rd32(orig + 36 + 8 * s);
-		static const uint32_t size[] = { 1, 8, 8, 32, 24, 36, 8, 32, 24, 8, 4, 8, 4 };
+		/* Record sizes of docs/table-format.md, section by section. */
+		static const uint32_t size[] = { 1, 8, 8, 32, 24, 32, 8, 32, 24, 8, 4, 8, 4 };
 		uint32_t end = off + cnt * size[s], p;
 
 		for (p = off; p < end && p < off + 24; p += 1) {
