@@ -394,11 +394,11 @@ static void make_key(const struct pkt *p, struct rampart_key *k)
 static const uint32_t web_sites[] = { IP4(93, 184, 216, 34), IP4(151, 101, 1, 69),
 	IP4(142, 250, 74, 46), IP4(104, 16, 132, 229), IP4(185, 199, 108, 153) };
 static const uint16_t scan_ports[] = { 22, 23, 80, 443, 445, 1433, 3306, 3389, 5900, 8080 };
-#define BOX_LAN IP4(10, 0, 0, 1)
+#define BOX_LAN IP4(10, 20, 0, 1)
 #define BOX_WAN IP4(203, 0, 113, 10)
 
-/* One packet of a plausible small office: most of it web and DNS from the LAN, an admin's SSH
- * session to the box, the box's own NTP and updates, and unwanted traffic from outside. */
+/* One packet of a plausible small office (the addressing of examples/office.rampart): most of it
+ * web and DNS from the LAN, an admin's SSH session to the box over the management network, the box's own NTP and updates, and unwanted traffic from outside. */
 static void generate(struct box *b, struct pkt *p)
 {
 	uint32_t r = rnd(b) % 100, est = rnd(b) % 5 != 0;
@@ -409,7 +409,7 @@ static void generate(struct box *b, struct pkt *p)
 		p->hook = RAMPART_HOOK_FORWARD;
 		p->iif = "lan0";
 		p->oif = "wan0";
-		p->src = IP4(10, 0, 0, 20 + rnd(b) % 60);
+		p->src = IP4(10, 20, 3, 20 + rnd(b) % 60);
 		p->dst = web_sites[rnd(b) % 5];
 		p->proto = 6;
 		p->dport = rnd(b) % 5 ? 443 : 80;
@@ -418,7 +418,7 @@ static void generate(struct box *b, struct pkt *p)
 		p->bytes = est ? 60 + rnd(b) % 1440 : 60;
 	} else if (r < 60) {                /* DNS: to the box's resolver or straight out */
 		p->iif = "lan0";
-		p->src = IP4(10, 0, 0, 20 + rnd(b) % 60);
+		p->src = IP4(10, 20, 3, 20 + rnd(b) % 60);
 		p->proto = 17;
 		p->dport = 53;
 		p->bytes = 70 + rnd(b) % 60;
@@ -432,19 +432,19 @@ static void generate(struct box *b, struct pkt *p)
 		}
 	} else if (r < 68) {                /* the admin's SSH session to the box */
 		p->hook = RAMPART_HOOK_INPUT;
-		p->iif = "lan0";
-		p->src = IP4(10, 0, 0, 5);
-		p->dst = BOX_LAN;
+		p->iif = "mgmt0";
+		p->src = IP4(192, 168, 250, 5);
+		p->dst = IP4(192, 168, 250, 1);
 		p->proto = 6;
 		p->sport = 51000;
-		p->dport = 22;
+		p->dport = 2222;
 		p->state = 1;
 		p->flags = TCP_ACK;
 		p->bytes = 52 + rnd(b) % 200;
 	} else if (r < 72) {                /* ping of the box from the LAN */
 		p->hook = RAMPART_HOOK_INPUT;
 		p->iif = "lan0";
-		p->src = IP4(10, 0, 0, 20 + rnd(b) % 60);
+		p->src = IP4(10, 20, 3, 20 + rnd(b) % 60);
 		p->dst = BOX_LAN;
 		p->proto = 1;
 		p->icmp_type = 8;
@@ -483,7 +483,7 @@ static void generate(struct box *b, struct pkt *p)
 		p->iif = "wan0";
 		p->oif = "lan0";
 		p->src = IP4(80 + rnd(b) % 100, rnd(b) % 256, rnd(b) % 256, 1 + rnd(b) % 254);
-		p->dst = IP4(10, 0, 0, 20 + rnd(b) % 60);
+		p->dst = IP4(10, 20, 3, 20 + rnd(b) % 60);
 		p->proto = 6;
 		p->dport = bad[rnd(b) % 3];
 		p->flags = TCP_SYN;
