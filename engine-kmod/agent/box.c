@@ -546,7 +546,7 @@ int box_tick(struct box *b, uint64_t now, uint64_t wall)
 		revert(b, "not confirmed before its deadline");
 		reverted = 1;
 	}
-	due = (now - b->gen_ms) * b->rate / 1000;
+	due = since(now, b->gen_ms) * b->rate / 1000;
 	if (due > 0) {
 		if (due > 10000)
 			due = 10000;

@@ -68,6 +68,8 @@ const char *box_rule_name(const struct table *t, uint32_t index, char *buf, size
 void box_free(struct box *b);
 
 uint64_t mono_ms(void);
+/* now - then, or 0 when then was read after now: clock readings cross within one loop turn. */
+static inline uint64_t since(uint64_t now, uint64_t then) { return now > then ? now - then : 0; }
 uint64_t wall_ms(void);
 
 #endif

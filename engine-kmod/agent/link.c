@@ -109,6 +109,12 @@ int rl_decode(const uint8_t *b, size_t n, struct rl_frame *f, size_t *used, int 
 	return RL_FRAME;
 }
 
+/* Callers may pass a clock reading taken before one used inside: never underflow. */
+static uint64_t elapsed(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
 /* Serial-number comparison: a before b in u32 wrapping order. */
 static int before(uint32_t a, uint32_t b)
 {
@@ -315,7 +321,7 @@ static void on_ack(struct rl_link *l, uint32_t ack, int pure, uint64_t now)
 	l->rewound = 0;
 	if (l->rtt_timing && !before(ack, l->rtt_seq)) {
 		/* Retransmission timeout follows the measured round trip (Karn: only clean samples). */
-		uint32_t sample = (uint32_t)(now - l->rtt_start_ms);
+		uint32_t sample = (uint32_t)elapsed(now, l->rtt_start_ms);
 
 		l->srtt_ms = l->srtt_ms ? (7 * l->srtt_ms + sample) / 8 : sample;
 		l->rto_base_ms = 2 * l->srtt_ms + 20;
@@ -525,8 +531,8 @@ int rl_idle(const struct rl_link *l)
 void rl_tick(struct rl_link *l, uint64_t now)
 {
 	if (l->client && !l->session) {
-		if (l->hello_tries && now - l->hello_sent_ms >= HELLO_EVERY_MS) {
-			if (now - l->last_progress_ms >= l->link_timeout_ms) {
+		if (l->hello_tries && elapsed(now, l->hello_sent_ms) >= HELLO_EVERY_MS) {
+			if (elapsed(now, l->last_progress_ms) >= l->link_timeout_ms) {
 				l->hello_tries = 0;
 				if (l->cb.dead)
 					l->cb.dead(l->ctx);
@@ -538,13 +544,13 @@ void rl_tick(struct rl_link *l, uint64_t now)
 	}
 	if (!l->session || l->tx_base == l->tx_next)
 		return;
-	if (now - l->last_progress_ms >= l->link_timeout_ms) {
+	if (elapsed(now, l->last_progress_ms) >= l->link_timeout_ms) {
 		l->session = 0;
 		if (l->cb.dead)
 			l->cb.dead(l->ctx);
 		return;
 	}
-	if (now - l->last_send_ms < l->rto_ms)
+	if (elapsed(now, l->last_send_ms) < l->rto_ms)
 		return;
 	rewind_tx(l, now);
 	/* Back off, but only a little: a serial line has noise, not congestion. */

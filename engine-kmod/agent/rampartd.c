@@ -1103,11 +1103,11 @@ int main(int argc, char **argv)
 				}
 			}
 		}
-		if (now - last_tick >= 100) {
+		if (since(now, last_tick) >= 100) {
 			if (box_tick(&box, now, wall_ms()))
 				logf_("%s", box.last_event);
 			for (i = 0; i < MAX_UPLOADS; i++)
-				if (uploads[i].buf && now - uploads[i].last_ms > UPLOAD_TTL_MS)
+				if (uploads[i].buf && since(now, uploads[i].last_ms) > UPLOAD_TTL_MS)
 					drop_upload(&uploads[i]);
 			last_tick = now;
 		}
@@ -1122,7 +1122,7 @@ int main(int argc, char **argv)
 				if (c->link.stats.rx_frames != c->frames_seen) {
 					c->frames_seen = c->link.stats.rx_frames;
 					c->last_frame_ms = now;
-				} else if (now - c->last_frame_ms > TEXT_IDLE_MS) {
+				} else if (since(now, c->last_frame_ms) > TEXT_IDLE_MS) {
 					c->text = 1;
 					c->link.session = 0;
 					conn_out(c, tty_banner, strlen(tty_banner));

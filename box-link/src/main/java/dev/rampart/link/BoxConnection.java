@@ -59,6 +59,7 @@ public final class BoxConnection implements AutoCloseable {
     private final AtomicInteger nextId = new AtomicInteger(1);
     private volatile Session current;
     private volatile Consumer<FlowRecord> recordSink;
+    private final java.util.concurrent.atomic.AtomicLong unmatched = new java.util.concurrent.atomic.AtomicLong();
     private int reconnectCount;
 
     private BoxConnection(Transport.Factory factory, Options options) {
@@ -80,6 +81,8 @@ public final class BoxConnection implements AutoCloseable {
     public Transport.Kind kind() { return current.transport.kind(); }
     public String describe() { return current.transport.describe(); }
     public int reconnects() { return reconnectCount; }
+    /** Answers that matched no waiting request (a duplicate, or one that came after its timeout). */
+    public long unmatchedResponses() { return unmatched.get(); }
     /** The link's statistics on this side (retransmissions, dropped frames): for tests and diagnostics. */
     public String linkStats() {
         Session s = current;
@@ -115,7 +118,12 @@ public final class BoxConnection implements AutoCloseable {
     /** Drops the current path and opens a new one (with backoff): the deploy's proof that the box is still reachable. */
     public void reconnect() throws BoxException {
         Session old = current;
-        if (old != null) old.close();
+        if (old != null) {
+            synchronized (old.link) {
+                old.link.bye();
+            }
+            old.close();
+        }
         current = openWithRetries(true);
         if (recordSink != null) request(SUBSCRIBE, new byte[] {1}, R_OK);
     }
@@ -131,7 +139,8 @@ public final class BoxConnection implements AutoCloseable {
 
     // ---- requests -------------------------------------------------------------------------------
 
-    private Le.In request(int type, byte[] body, int expect) throws BoxException {
+    /** One request and its answer; package-private so tests can send what the public API never would. */
+    Le.In request(int type, byte[] body, int expect) throws BoxException {
         return request(current, type, body, expect);
     }
 
@@ -411,6 +420,7 @@ public final class BoxConnection implements AutoCloseable {
             }
             CompletableFuture<byte[]> f = pending.remove(id);
             if (f != null) f.complete(m);
+            else unmatched.incrementAndGet();
         }
 
         @Override public void session() { established.complete(null); }
