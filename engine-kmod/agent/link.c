@@ -10,7 +10,7 @@
 #define MIN_FRAME 32
 #define START_FRAME 256
 #define GROW_AFTER 16
-#define HELLO_EVERY_MS 1000
+#define HELLO_EVERY_MS 250
 
 static uint32_t crc_table[256];
 
@@ -92,8 +92,20 @@ int rl_decode(const uint8_t *b, size_t n, struct rl_frame *f, size_t *used, int 
 		*reason = RL_E_MALFORMED;
 		return RL_BAD_FRAME;
 	}
-	if (n < RL_HEADER + len + RL_TRAILER)
+	if (n < RL_HEADER + len + RL_TRAILER) {
+		/* A sound header further on means this frame lost bytes: give it up now rather than
+		 * wait for bytes that would only complete it with the next frame's. */
+		size_t j;
+
+		for (j = 2; j + RL_HEADER <= n; j++)
+			if (b[j] == RL_SYNC0 && b[j + 1] == RL_SYNC1
+			    && rl_get16(b + j + 14) == (uint16_t)rl_crc32c(b + j, 14)) {
+				*used = 1;
+				*reason = 2;
+				return RL_SKIP;
+			}
 		return RL_NEED_MORE;
+	}
 	if (rl_get32(b + RL_HEADER + len) != rl_crc32c(b, RL_HEADER + len)) {
 		*used = 1;
 		*reason = 2;
@@ -163,9 +175,9 @@ void rl_set_rate(struct rl_link *l, unsigned bps)
 	if (bps) {
 		uint64_t bytes = 2ull * l->window * (RL_HEADER + START_FRAME + RL_TRAILER);
 
+		/* A serial line's round trip is its transmission time: start there, not at 250 ms. */
 		l->rto_min_ms = 20 + (uint32_t)(bytes * 10 * 1000 / bps);
-		if (l->rto_base_ms < l->rto_min_ms)
-			l->rto_base_ms = l->rto_min_ms;
+		l->rto_base_ms = l->rto_min_ms;
 		l->rto_ms = l->rto_base_ms;
 		l->link_timeout_ms = 60000;
 	}

@@ -55,7 +55,14 @@ final class Frames {
         if (len > MAX_PAYLOAD) return new Bad(2, E_TOO_LARGE);
         int kind = b[off + 2] & 0xff, flags = b[off + 3] & 0xff;
         if (kind < HELLO || kind > BYE || flags != 0) return new Bad(2, E_MALFORMED);
-        if (n < HEADER + len + TRAILER) return new NeedMore();
+        if (n < HEADER + len + TRAILER) {
+            // A sound header further on means this frame lost bytes: give it up now rather than
+            // wait for bytes that would only complete it with the next frame's.
+            for (int j = 2; j + HEADER <= n; j++)
+                if ((b[off + j] & 0xff) == SYNC0 && (b[off + j + 1] & 0xff) == SYNC1
+                        && Le.u16(b, off + j + 14) == (crc32c(b, off + j, 14) & 0xffff)) return new Skip(1, 2);
+            return new NeedMore();
+        }
         if (Le.i32(b, off + HEADER + len) != crc32c(b, off, HEADER + len)) return new Skip(1, 2);
         byte[] payload = java.util.Arrays.copyOfRange(b, off + HEADER, off + HEADER + len);
         return new Got(HEADER + len + TRAILER, new Frame(kind, flags, Le.i32(b, off + 4), Le.i32(b, off + 8), payload));

@@ -21,7 +21,7 @@ final class Link {
     record Stats(long badHeader, long badCrc, long malformed, long retransmits, long framesIn, long framesOut) {}
 
     private static final int START_FRAME = 256, MIN_FRAME = 32, GROW_AFTER = 16, RTO_CAP = 8000;
-    private static final int HELLO_EVERY_MS = 1000;
+    private static final int HELLO_EVERY_MS = 250;
     static final int VERSION = 1;
 
     private final OutputStream out;
@@ -66,7 +66,7 @@ final class Link {
             // Two windows of start-size frames at 10 bits a byte must fit in the timeout.
             long bytes = 2L * window * (Frames.HEADER + START_FRAME + Frames.TRAILER);
             rtoMin = 20 + bytes * 10 * 1000 / bitsPerSecond;
-            rtoBase = Math.max(rtoBase, rtoMin);
+            rtoBase = rtoMin;   // a serial line's round trip is its transmission time
             rto = rtoBase;
             linkTimeout = 60_000;
         }
