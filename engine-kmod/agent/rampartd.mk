@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# rampartd and its tests; the classifier core is compiled in from ../core (no shared library).
+# rampartd and its tests (make -f rampartd.mk [test]); the classifier core is compiled in from
+# ../core (no shared library). Kept apart from the Makefile that builds rampartctl.
 CC ?= gcc
 AGENT_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter
 CORE_SRC = ../core/verify.c ../core/classify.c

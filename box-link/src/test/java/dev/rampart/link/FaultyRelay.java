@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FaultyRelay implements AutoCloseable {
     volatile double perKind;
+    /** Line rate to emulate, bytes per second in each direction; 0 for as fast as the ptys go. */
+    volatile int bytesPerSecond;
     final AtomicLong faults = new AtomicLong(), bytes = new AtomicLong();
     private final Thread[] threads = new Thread[2];
     private volatile boolean closed;
@@ -24,6 +26,8 @@ final class FaultyRelay implements AutoCloseable {
     private Thread pump(InputStream in, OutputStream out, SplittableRandom rnd) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[4096], o = new byte[8192];
+            long start = System.nanoTime();
+            long[] sent = {0};
             try {
                 int n;
                 while (!closed && (n = in.read(buf)) >= 0) {
@@ -45,11 +49,18 @@ final class FaultyRelay implements AutoCloseable {
                         }
                     }
                     bytes.addAndGet(n);
+                    int rate = bytesPerSecond;
+                    if (rate > 0) {
+                        // Pace the chunk as a UART would send it.
+                        long due = sent[0] += k;
+                        long ahead = due * 1_000_000_000L / rate - (System.nanoTime() - start);
+                        if (ahead > 0) Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+                    }
                     out.write(o, 0, k);
                     out.flush();
                 }
-            } catch (IOException e) {
-                // the pty went away: the test is over
+            } catch (IOException | InterruptedException e) {
+                // the pty went away or the test is over
             }
         }, "faulty-relay");
         t.setDaemon(true);

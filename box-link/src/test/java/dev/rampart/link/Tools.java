@@ -61,7 +61,7 @@ final class Tools {
         need("/usr/bin/gcc", "gcc");
         need("/usr/bin/make", "make");
         need("/usr/include/zlib.h", "zlib1g-dev");
-        run(List.of("make", "-s", "-C", AGENT_DIR.toString(), "build/rampartd"), 300);
+        run(List.of("make", "-s", "-C", AGENT_DIR.toString(), "-f", "rampartd.mk", "build/rampartd"), 300);
         return AGENT_DIR.resolve("build/rampartd");
     }
 
