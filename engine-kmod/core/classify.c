@@ -57,26 +57,27 @@ static int ext_match(const struct rampart_table *t, const uint8_t *e, const stru
 static int term_match(const struct rampart_table *t, uint32_t ti, const struct rampart_key *k,
 		      unsigned v4, rampart_set_lookup sets, void *ctx)
 {
-	const uint8_t *r = t->sec[RAMPART_SEC_TERMS] + 36 * (size_t)ti;
+	const uint8_t *r = t->sec[RAMPART_SEC_TERMS] + 32 * (size_t)ti;
+	uint32_t w0 = rampart_rd32(r), w1 = rampart_rd32(r + 4);
 	uint32_t s32 = (uint32_t)k->w[RAMPART_W_SRC_LO], d32 = (uint32_t)k->w[RAMPART_W_DST_LO];
 	uint32_t i, n;
 	const uint8_t *e;
 
-	if (k->w[RAMPART_W_PROTO] < r[6] || k->w[RAMPART_W_PROTO] > r[7])
+	if (!(w0 & RAMPART_TERM_PROTO_ANY) && k->w[RAMPART_W_PROTO] != (w1 >> 24))
 		return 0;
 	if (k->w[RAMPART_W_DPORT] < rampart_rd16(r + 28) || k->w[RAMPART_W_DPORT] > rampart_rd16(r + 30))
 		return 0;
 	if (k->w[RAMPART_W_SPORT] < rampart_rd16(r + 24) || k->w[RAMPART_W_SPORT] > rampart_rd16(r + 26))
 		return 0;
 	/* Inline bounds apply to the IPv4 low word, only for terms flagged as IPv4-only there. */
-	if ((r[4] & ~v4) != 0)
+	if (((w0 >> RAMPART_TERM_V4_SHIFT) & 3u & ~v4) != 0)
 		return 0;
 	if (s32 < rampart_rd32(r + 8) || s32 > rampart_rd32(r + 12))
 		return 0;
 	if (d32 < rampart_rd32(r + 16) || d32 > rampart_rd32(r + 20))
 		return 0;
-	n = r[5];
-	e = t->sec[RAMPART_SEC_EXTS] + 8 * (size_t)rampart_rd32(r + 32);
+	n = (w0 >> RAMPART_TERM_EXTS_SHIFT) & 15u;
+	e = t->sec[RAMPART_SEC_EXTS] + 8 * (size_t)(w1 & RAMPART_TERM_EXT_MASK);
 	for (i = 0; i < n; i++, e += 8)
 		if (!ext_match(t, e, k, sets, ctx))
 			return 0;
@@ -99,7 +100,8 @@ static void decide(const struct rampart_table *t, const uint8_t *chain, uint32_t
 		res->rule_flags = 0;
 		res->reject_kind = 0;
 	} else {
-		uint32_t ri = rampart_rd32(t->sec[RAMPART_SEC_TERMS] + 36 * (size_t)best);
+		uint32_t ri = rampart_rd32(t->sec[RAMPART_SEC_TERMS] + 32 * (size_t)best) &
+			      RAMPART_TERM_RULE_MASK;
 		const uint8_t *r = t->sec[RAMPART_SEC_RULES] + 8 * (size_t)ri;
 
 		res->verdict = r[4];

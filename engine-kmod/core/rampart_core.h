@@ -27,7 +27,7 @@ enum rampart_section {
 	RAMPART_SEC_NAMES,         /* 8-byte {rule, string} pairs   */
 	RAMPART_SEC_CHAINS,        /* 32-byte chain records         */
 	RAMPART_SEC_SETS,          /* 24-byte dynamic set records   */
-	RAMPART_SEC_TERMS,         /* 36-byte term records          */
+	RAMPART_SEC_TERMS,         /* 32-byte term records          */
 	RAMPART_SEC_EXTS,          /* 8-byte extra conditions       */
 	RAMPART_SEC_INTERVALS,     /* 32-byte 128-bit intervals     */
 	RAMPART_SEC_TREES,         /* 24-byte tree records          */
@@ -58,8 +58,15 @@ enum rampart_field {
 enum rampart_hook { RAMPART_HOOK_INPUT = 0, RAMPART_HOOK_FORWARD = 1, RAMPART_HOOK_OUTPUT = 2 };
 enum rampart_verdict { RAMPART_ACCEPT = 0, RAMPART_DROP = 1, RAMPART_REJECT = 2 };
 
-#define RAMPART_TERM_SRC_V4 0x01u
+/* Term word 0: rule index, ext count, IPv4 flags, wildcard protocol; word 1: ext index, protocol. */
+#define RAMPART_TERM_RULE_MASK 0x00ffffffu
+#define RAMPART_TERM_EXTS_SHIFT 24
+#define RAMPART_TERM_V4_SHIFT 28
+#define RAMPART_TERM_SRC_V4 0x01u     /* after >> RAMPART_TERM_V4_SHIFT */
 #define RAMPART_TERM_DST_V4 0x02u
+#define RAMPART_TERM_PROTO_ANY 0x40000000u
+#define RAMPART_TERM_RESERVED 0x80000000u
+#define RAMPART_TERM_EXT_MASK 0x00ffffffu
 #define RAMPART_EXT_INTERVALS 1
 #define RAMPART_EXT_SET 2
 #define RAMPART_EXT_SET_NEGATED 0x8000u

@@ -9,7 +9,7 @@
 #include "rampart_core.h"
 
 static const uint32_t elem_size[RAMPART_SEC_COUNT] = {
-	1, 8, 8, 32, 24, 36, 8, 32, 24, 8, 4, 8, 4,
+	1, 8, 8, 32, 24, 32, 8, 32, 24, 8, 4, 8, 4,
 };
 
 /* Bits of each field; interval bounds beyond them can never be met by a key. */
@@ -166,15 +166,16 @@ static int verify_terms(struct rampart_table *t, struct rampart_verify_error *er
 	uint32_t nexts = t->count[RAMPART_SEC_EXTS], nivs = t->count[RAMPART_SEC_INTERVALS];
 
 	for (i = 0; i < t->count[RAMPART_SEC_TERMS]; i++) {
-		const uint8_t *r = t->sec[RAMPART_SEC_TERMS] + 36 * (size_t)i;
-		uint32_t ext = rampart_rd32(r + 32);
+		const uint8_t *r = t->sec[RAMPART_SEC_TERMS] + 32 * (size_t)i;
+		uint32_t w0 = rampart_rd32(r), w1 = rampart_rd32(r + 4);
+		uint32_t ext = w1 & RAMPART_TERM_EXT_MASK, n = (w0 >> RAMPART_TERM_EXTS_SHIFT) & 15u;
 
-		if (rampart_rd32(r) >= nrules)
+		if ((w0 & RAMPART_TERM_RULE_MASK) >= nrules)
 			return fail(err, RAMPART_E_TERM, at(t, RAMPART_SEC_TERMS, i, 0));
-		if (r[4] & ~(RAMPART_TERM_SRC_V4 | RAMPART_TERM_DST_V4))
-			return fail(err, RAMPART_E_FLAGS, at(t, RAMPART_SEC_TERMS, i, 4));
-		if (ext > nexts || r[5] > nexts - ext)
-			return fail(err, RAMPART_E_TERM, at(t, RAMPART_SEC_TERMS, i, 32));
+		if ((w0 & RAMPART_TERM_RESERVED) || ((w0 & RAMPART_TERM_PROTO_ANY) && (w1 >> 24) != 0))
+			return fail(err, RAMPART_E_FLAGS, at(t, RAMPART_SEC_TERMS, i, 0));
+		if (ext > nexts || n > nexts - ext)
+			return fail(err, RAMPART_E_TERM, at(t, RAMPART_SEC_TERMS, i, 4));
 	}
 	for (i = 0; i < nexts; i++) {
 		const uint8_t *e = t->sec[RAMPART_SEC_EXTS] + 8 * (size_t)i;
@@ -315,7 +316,8 @@ static int verify_chains(struct rampart_table *t, const struct rampart_limits *l
 		t->chain_of_hook[ch[0]] = (int32_t)c;
 		/* Terms in rule order: the lowest matching term index is the first matching rule. */
 		for (i = tlo; i < tlo + tn; i++) {
-			uint32_t r = rampart_rd32(t->sec[RAMPART_SEC_TERMS] + 36 * (size_t)i);
+			uint32_t r = rampart_rd32(t->sec[RAMPART_SEC_TERMS] + 32 * (size_t)i) &
+				     RAMPART_TERM_RULE_MASK;
 
 			if (r < prev_rule || r - rlo >= rn)
 				return fail(err, RAMPART_E_TERM, at(t, RAMPART_SEC_TERMS, i, 0));

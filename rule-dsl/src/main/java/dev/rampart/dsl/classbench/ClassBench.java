@@ -111,6 +111,61 @@ public final class ClassBench {
         return new Result<>(new Trace(packets, exp.toArray(), hasExpected && !packets.isEmpty()), diags);
     }
 
+    /**
+     * The rules as a policy in the Rampart language, first match in file order. ClassBench lets
+     * any protocol carry ports; Rampart has ports only for protocols with ports, so a rule with a
+     * wildcard protocol and constrained ports becomes {@code proto tcp, udp, sctp, udplite} and a
+     * rule with a portless protocol loses its port constraints (said in a comment on the rule).
+     */
+    public static String toPolicyText(IrPolicy p, String source) {
+        IrChain c = p.chains().get(0);
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Imported from ClassBench rules ").append(source).append(": ").append(c.rules().size())
+                .append(" rules, first match in file order.\n");
+        sb.append("chain ").append(c.hook().keyword()).append(" policy ").append(c.policy().keyword()).append(" {\n");
+        for (IrRule r : c.rules()) {
+            Term t = r.terms().get(0);
+            sb.append("  rule ").append(r.id()).append(":");
+            sb.append(" from ").append(prefixText(t.get(Field.SRC))).append(" to ").append(prefixText(t.get(Field.DST)));
+            IntervalSet proto = t.get(Field.PROTO);
+            boolean ports = !t.get(Field.SPORT).equals(Field.SPORT.universe()) || !t.get(Field.DPORT).equals(Field.DPORT.universe());
+            String note = null;
+            if (!proto.equals(Field.PROTO.universe())) {
+                StringBuilder ps = new StringBuilder();
+                boolean portless = false;
+                for (Interval i : proto.intervals()) {
+                    for (long v = i.lo().lo(); v <= i.hi().lo(); v++) {
+                        if (ps.length() > 0) ps.append(", ");
+                        ps.append(Packet.protoName((int) v).matches("[0-9]+") ? v : Packet.protoName((int) v));
+                        portless |= !Packet.hasPorts((int) v);
+                    }
+                }
+                sb.append(" proto ").append(ps);
+                if (ports && portless) {
+                    note = "ClassBench ports on a protocol without ports are not kept";
+                    ports = false;
+                }
+            } else if (ports) {
+                sb.append(" proto tcp, udp, sctp, udplite");
+            }
+            if (ports) {
+                rangeMatch(sb, "sport", t.get(Field.SPORT));
+                rangeMatch(sb, "dport", t.get(Field.DPORT));
+            }
+            sb.append(' ').append(r.verdict().keyword());
+            if (note != null) sb.append(" comment \"").append(note).append('"');
+            sb.append('\n');
+        }
+        return sb.append("}\n").toString();
+    }
+
+    private static void rangeMatch(StringBuilder sb, String kw, IntervalSet s) {
+        if (s.equals(Field.SPORT.universe())) return;
+        Interval i = s.intervals().get(0);
+        sb.append(' ').append(kw).append(' ').append(i.lo().lo());
+        if (!i.lo().equals(i.hi())) sb.append('-').append(i.hi().lo());
+    }
+
     /** One ClassBench rule line for a 5-field term (used by the generator to write files). */
     public static String formatRule(Term t) {
         return "@" + prefixText(t.get(Field.SRC)) + "\t" + prefixText(t.get(Field.DST)) + "\t"

@@ -167,7 +167,7 @@ public final class TableCompiler {
             long[] src = address(t.get(Field.SRC), Field.SRC, ext), dst = address(t.get(Field.DST), Field.DST, ext);
             if (src[2] != 0) flags |= TableFormat.TERM_SRC_V4;
             if (dst[2] != 0) flags |= TableFormat.TERM_DST_V4;
-            long[] proto = narrowField(t, Field.PROTO, ext);
+            long[] proto = protocol(t.get(Field.PROTO), ext);
             long[] sport = narrowField(t, Field.SPORT, ext), dport = narrowField(t, Field.DPORT, ext);
             for (Field f : new Field[] {Field.ICMP_TYPE, Field.ICMP_CODE, Field.TCP_FLAGS, Field.STATE,
                                         Field.IIF, Field.OIF}) {
@@ -187,10 +187,22 @@ public final class TableCompiler {
                 exts.u8((int) e[0]).u8((int) e[1]).u16((int) e[2]).u32(e[3]);
                 nExts++;
             }
-            terms.u32(ruleIndex).u8(flags).u8(ext.size()).u8((int) proto[0]).u8((int) proto[1])
-                    .u32(src[0]).u32(src[1]).u32(dst[0]).u32(dst[1])
-                    .u16((int) sport[0]).u16((int) sport[1]).u16((int) dport[0]).u16((int) dport[1])
-                    .u32(extIndex);
+            if (ext.size() > TableFormat.MAX_TERM_EXTS) throw new IllegalStateException("term with " + ext.size() + " extra conditions");
+            if (ruleIndex > TableFormat.TERM_RULE_MASK || extIndex > TableFormat.TERM_EXT_MASK) {
+                throw new IllegalArgumentException("policy too large for the table format: more than 16M rules or conditions");
+            }
+            boolean protoAny = proto[0] != proto[1];
+            if (protoAny && !t.get(Field.PROTO).equals(Field.PROTO.universe())) {
+                // Several protocols or a range: the exact set is an ext condition.
+                boolean listed = false;
+                for (long[] e : ext) listed |= e[0] == TableFormat.EXT_INTERVALS && e[1] == Field.PROTO.ordinal();
+                if (!listed) throw new IllegalStateException("protocol range without its ext condition");
+            }
+            long w0 = ruleIndex | ((long) ext.size() << TableFormat.TERM_EXTS_SHIFT) | ((long) flags << TableFormat.TERM_V4_SHIFT)
+                    | (protoAny ? TableFormat.TERM_PROTO_ANY : 0);
+            long w1 = extIndex | (protoAny ? 0 : proto[0] << 24);
+            terms.u32(w0).u32(w1).u32(src[0]).u32(src[1]).u32(dst[0]).u32(dst[1])
+                    .u16((int) sport[0]).u16((int) sport[1]).u16((int) dport[0]).u16((int) dport[1]);
             nTerms++;
             long[] r = new long[2 * TreeBuilder.DIMS];
             hull128(t.get(Field.SRC), r, 0);
@@ -232,6 +244,16 @@ public final class TableCompiler {
             }
             ext.add(new long[] {TableFormat.EXT_INTERVALS, f.ordinal(), 0, 0});
             return new long[] {0, 0xffff_ffffL, 0};
+        }
+
+        /** The record holds one protocol or none; anything else is an ext condition. */
+        static long[] protocol(IntervalSet s, List<long[]> ext) {
+            List<Interval> iv = s.intervals();
+            boolean single = iv.size() == 1 && iv.get(0).lo().equals(iv.get(0).hi());
+            if (!single && !s.equals(Field.PROTO.universe())) {
+                ext.add(new long[] {TableFormat.EXT_INTERVALS, Field.PROTO.ordinal(), 0, 0});
+            }
+            return new long[] {iv.get(0).lo().lo(), iv.get(iv.size() - 1).hi().lo()};
         }
 
         static long[] narrowField(Term t, Field f, List<long[]> ext) {

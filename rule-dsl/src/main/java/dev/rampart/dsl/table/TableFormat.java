@@ -16,7 +16,7 @@ public final class TableFormat {
     public static final int SEC_STRINGS = 0, SEC_RULES = 1, SEC_NAMES = 2, SEC_CHAINS = 3, SEC_SETS = 4,
             SEC_TERMS = 5, SEC_EXTS = 6, SEC_INTERVALS = 7, SEC_TREES = 8, SEC_NODES = 9, SEC_REFS = 10,
             SEC_LEAVES = 11, SEC_LEAFTERMS = 12, SEC_COUNT = 13;
-    static final int[] ELEM_SIZE = {1, 8, 8, 32, 24, 36, 8, 32, 24, 8, 4, 8, 4};
+    static final int[] ELEM_SIZE = {1, 8, 8, 32, 24, 32, 8, 32, 24, 8, 4, 8, 4};
     public static final String[] SECTION_NAMES = {"strings", "rules", "names", "chains", "sets", "terms",
         "exts", "intervals", "trees", "nodes", "refs", "leaves", "leafterms"};
 
@@ -25,7 +25,11 @@ public final class TableFormat {
             W_DPORT = 6, W_ICMP_TYPE = 7, W_ICMP_CODE = 8, W_TCP_FLAGS = 9, W_STATE = 10, W_IIF_HI = 11,
             W_IIF_LO = 12, W_OIF_HI = 13, W_OIF_LO = 14, W_COUNT = 15;
 
+    /** IPv4 flags as found at {@link #TERM_V4_SHIFT} of a term's word 0. */
     public static final int TERM_SRC_V4 = 1, TERM_DST_V4 = 2;
+    public static final int TERM_RULE_MASK = 0x00ff_ffff, TERM_EXTS_SHIFT = 24, TERM_V4_SHIFT = 28,
+            TERM_PROTO_ANY = 0x4000_0000, TERM_RESERVED = 0x8000_0000, TERM_EXT_MASK = 0x00ff_ffff;
+    public static final int MAX_TERM_EXTS = 15;
     public static final int EXT_INTERVALS = 1, EXT_SET = 2, EXT_SET_NEGATED = 0x8000;
     public static final int REF_LEAF = 0x8000_0000;
     public static final int RULE_LOG = 1, RULE_COUNT = 2;
