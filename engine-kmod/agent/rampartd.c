@@ -31,6 +31,7 @@
 #define MAX_UPLOADS 4
 #define UPLOAD_TTL_MS (10 * 60 * 1000)
 #define TEXT_IDLE_MS 30000
+#define TEXT_RECLAIM_MS 2000
 #define OUT_LIMIT (16u << 20)
 
 enum { M_STATUS = 1, M_LOAD_BEGIN, M_LOAD_CHUNK, M_LOAD_COMMIT, M_CONFIRM, M_ROLLBACK, M_COUNTERS,
@@ -645,8 +646,16 @@ static void tty_input(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
 	size_t i;
 
 	if (!c->text) {
-		rl_input(&c->link, p, n, now);
-		return;
+		/* A desktop that left without its BYE reaching us must not leave a technician facing a
+		 * silent line: text with no frame for 2 s brings the prompt back. */
+		if (since(now, c->last_frame_ms) > TEXT_RECLAIM_MS && !memchr(p, RL_SYNC0, n)
+		    && (memchr(p, '\r', n) || memchr(p, '\n', n))) {
+			c->text = 1;
+			c->link.session = 0;
+		} else {
+			rl_input(&c->link, p, n, now);
+			return;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		uint8_t ch = p[i];
