@@ -2,6 +2,7 @@
 /* Box state, confirm deadline, persistence and the simulated office traffic. */
 #define _GNU_SOURCE
 #include "box.h"
+#include "rampart_nl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -182,6 +183,55 @@ fail:
 	return -1;
 }
 
+static void kernel_error(struct box *b, int ret, const char *what, char *err, size_t errlen)
+{
+	if (b->nl->verify_code)
+		snprintf(err, errlen, "%s: the module's verifier refused the table (error %d at byte offset %u)",
+			 what, b->nl->verify_code, b->nl->verify_offset);
+	else
+		snprintf(err, errlen, "%s: %s%s%s", what, strerror(-ret), b->nl->err_msg[0] ? ": " : "",
+			 b->nl->err_msg);
+}
+
+int box_use_kernel(struct box *b, char *err, size_t errlen)
+{
+	struct rnl *nl = calloc(1, sizeof(*nl));
+	int ret;
+
+	if (!nl) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ret = rnl_open(nl);
+	if (ret) {
+		snprintf(err, errlen, "cannot reach the rampart kernel module (generic netlink family \"rampart\"): "
+			 "%s; is rampart.ko loaded?", strerror(-ret));
+		free(nl);
+		return -1;
+	}
+	b->nl = nl;
+	b->rate = 0;
+	return 0;
+}
+
+static int counter_cb(void *arg, const struct rnl_counter *c)
+{
+	struct table *t = arg;
+
+	if (!c->is_policy && c->generation == t->generation && c->rule_index < t->t.count[RAMPART_SEC_RULES]) {
+		t->ctr[c->rule_index].packets = c->packets;
+		t->ctr[c->rule_index].bytes = c->bytes;
+		t->ctr[c->rule_index].last_hit_ms = c->last_hit_ms < 0 ? 0 : (uint64_t)c->last_hit_ms;
+	}
+	return 0;
+}
+
+void box_refresh_counters(struct box *b)
+{
+	if (b->nl && b->running)
+		rnl_counters(b->nl, counter_cb, b->running);
+}
+
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now)
 {
 	memset(b, 0, sizeof(*b));
@@ -234,6 +284,20 @@ int box_restore(struct box *b, char *err, size_t errlen)
 	t = table_make(blob, off, err, errlen);
 	if (!t)
 		return -1;
+	if (b->nl) {
+		struct rnl_status st;
+		int ret = rnl_status(b->nl, &st);
+
+		/* After an agent restart the module may already run it; at boot it runs nothing. */
+		if (ret || !st.has_table || st.generation != t->generation) {
+			ret = rnl_load(b->nl, t->blob, t->len, 0, 0, NULL);
+			if (ret) {
+				kernel_error(b, ret, "loading the confirmed table into the module", err, errlen);
+				table_free(t);
+				return -1;
+			}
+		}
+	}
 	b->running = b->confirmed = t;
 	snprintf(b->last_event, sizeof(b->last_event), "restored confirmed generation %016llx at start",
 		 (unsigned long long)t->generation);
@@ -250,10 +314,28 @@ enum box_state box_state(const struct box *b)
 int box_load(struct box *b, uint8_t *blob, size_t len, uint32_t confirm_s, uint64_t now,
 	     char *err, size_t errlen)
 {
-	struct table *t = table_make(blob, len, err, errlen), *old = b->running;
+	struct table *t, *old = b->running;
 
+	/* As the module does: one table on probation at a time. */
+	if (box_state(b) == BOX_PROBATION) {
+		free(blob);
+		snprintf(err, errlen, "generation %016llx awaits confirmation: confirm or roll back first",
+			 (unsigned long long)b->running->generation);
+		return -2;
+	}
+	t = table_make(blob, len, err, errlen);
 	if (!t)
 		return -1;
+	if (b->nl) {
+		/* The module verifies again, swaps, and runs the confirm deadline itself. */
+		int ret = rnl_load(b->nl, t->blob, t->len, confirm_s, 0, NULL);
+
+		if (ret) {
+			kernel_error(b, ret, "the module refused the table", err, errlen);
+			table_free(t);
+			return -1;
+		}
+	}
 	if (confirm_s) {
 		b->running = t;
 		b->deadline_ms = now + (uint64_t)confirm_s * 1000;
@@ -289,6 +371,14 @@ int box_confirm(struct box *b, uint64_t generation, char *err, size_t errlen)
 			 (unsigned long long)generation, (unsigned long long)b->running->generation);
 		return -1;
 	}
+	if (b->nl) {
+		int ret = rnl_confirm(b->nl);
+
+		if (ret) {
+			kernel_error(b, ret, "the module did not take the confirmation", err, errlen);
+			return -1;
+		}
+	}
 	b->previous = b->confirmed;
 	b->confirmed = b->running;
 	release(b, prev);
@@ -311,6 +401,14 @@ int box_rollback(struct box *b, char *err, size_t errlen)
 {
 	struct table *conf = b->confirmed;
 
+	if (b->nl && (box_state(b) == BOX_PROBATION || b->previous)) {
+		int ret = rnl_rollback(b->nl);
+
+		if (ret) {
+			kernel_error(b, ret, "the module did not roll back", err, errlen);
+			return -1;
+		}
+	}
 	if (box_state(b) == BOX_PROBATION) {
 		revert(b, "rolled back by request");
 		return 0;
@@ -332,6 +430,11 @@ void box_free(struct box *b)
 	struct table *r = b->running, *c = b->confirmed, *p = b->previous;
 
 	b->running = b->confirmed = b->previous = NULL;
+	if (b->nl) {
+		rnl_close(b->nl);
+		free(b->nl);
+		b->nl = NULL;
+	}
 	table_free(r);
 	if (c != r)
 		table_free(c);
@@ -543,9 +646,16 @@ int box_tick(struct box *b, uint64_t now, uint64_t wall)
 	uint64_t due;
 
 	if (box_state(b) == BOX_PROBATION && now >= b->deadline_ms) {
-		revert(b, "not confirmed before its deadline");
-		reverted = 1;
+		struct rnl_status st;
+
+		/* With the kernel backend the module reverts by its own timer; follow it. */
+		if (!b->nl || rnl_status(b->nl, &st) || !st.confirm_pending) {
+			revert(b, "not confirmed before its deadline");
+			reverted = 1;
+		}
 	}
+	if (b->nl)
+		return reverted;
 	due = since(now, b->gen_ms) * b->rate / 1000;
 	if (due > 0) {
 		if (due > 10000)

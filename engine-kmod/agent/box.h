@@ -37,8 +37,11 @@ struct record {
 
 enum box_state { BOX_EMPTY = 0, BOX_CONFIRMED = 1, BOX_PROBATION = 2 };
 
+struct rnl;
+
 struct box {
 	struct table *running, *confirmed, *previous;
+	struct rnl *nl;             /* kernel backend: the module does the classifying and the revert */
 	uint64_t deadline_ms;       /* monotonic; valid on probation */
 	char state_dir[512];
 	struct record rec[BOX_RECORDS];
@@ -51,9 +54,14 @@ struct box {
 };
 
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now_ms);
+/* Switches to the kernel backend (generic netlink to rampart.ko); 0, or -1 with err. */
+int box_use_kernel(struct box *b, char *err, size_t errlen);
+/* Kernel backend: copies the module's per-rule counters into the running table's. */
+void box_refresh_counters(struct box *b);
 /* Loads the persisted confirmed table; 0 when none, 1 loaded, -1 refused (message in err). */
 int box_restore(struct box *b, char *err, size_t errlen);
-/* Verifies and swaps in blob (owned by the box afterwards, even on failure). */
+/* Verifies and swaps in blob (owned by the box afterwards, even on failure); -1 refused, -2 busy:
+ * a table already awaits confirmation. */
 int box_load(struct box *b, uint8_t *blob, size_t len, uint32_t confirm_s, uint64_t now_ms,
 	     char *err, size_t errlen);
 int box_confirm(struct box *b, uint64_t generation, char *err, size_t errlen);

@@ -245,7 +245,7 @@ static void status_msg(struct conn *c, struct mb *m, uint32_t id)
 
 	mb_start(m, RS_STATUS, id);
 	mb_str(m, AGENT_VERSION);
-	mb_str(m, "sim");
+	mb_str(m, box.nl ? "kernel" : "sim");
 	mb_u64(m, box.running ? box.running->generation : 0);
 	mb_u8(m, (uint8_t)box_state(&box));
 	mb_u64(m, box.confirmed ? box.confirmed->generation : 0);
@@ -286,8 +286,9 @@ static void load_commit(struct conn *c, uint32_t id, struct upload *u)
 		drop_upload(u);
 		return;
 	}
-	if (box_load(&box, raw, rawlen, u->confirm_s, mono_ms(), err, sizeof(err))) {
-		send_error(c, id, box.running && box.running->blob == raw ? E_BACKEND : E_VERIFY, "%s", err);
+	zr = box_load(&box, raw, rawlen, u->confirm_s, mono_ms(), err, sizeof(err));
+	if (zr) {
+		send_error(c, id, zr == -2 ? E_BUSY : E_VERIFY, "%s", err);
 		drop_upload(u);
 		return;
 	}
@@ -442,7 +443,10 @@ static void handle_message(void *ctx, const uint8_t *p, size_t n)
 		send_ok(c, id);
 		return;
 	case M_COUNTERS: {
-		struct table *t = box.running;
+		struct table *t;
+
+		box_refresh_counters(&box);
+		t = box.running;
 		uint32_t i, nr = box_rule_count(t);
 
 		mb_start(&m, RS_COUNTERS, id);
@@ -572,7 +576,7 @@ static void text_command(struct conn *c, char *line)
 			 "  tail [n]    the last n flow records (default 10)\r\n"
 			 "  help        this list\r\n");
 	} else if (!strcmp(cmd, "status")) {
-		text_out(c, "agent     %s, backend sim, up %llu s\r\n", AGENT_VERSION,
+		text_out(c, "agent     %s, backend %s, up %llu s\r\n", AGENT_VERSION, box.nl ? "kernel" : "sim",
 			 (unsigned long long)((now - box.started_ms) / 1000));
 		text_out(c, "table     %s", state_name(box_state(&box)));
 		if (t)
@@ -956,7 +960,7 @@ static void on_signal(int sig) { stop = 1; }
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: rampartd [--backend=sim] [--state-dir DIR] [--socket PATH] [--group NAME]\n"
+		"usage: rampartd [--backend=sim|kernel] [--state-dir DIR] [--socket PATH] [--group NAME]\n"
 		"                [--tty DEV [--baud N] [--parity none|even|odd]] [--rate PKTS_PER_S]\n"
 		"       rampartd --stdio [--socket PATH]    relay an SSH session to the running agent\n"
 		"       rampartd --stdio --standalone ...   serve this session in-process\n");
@@ -1003,8 +1007,8 @@ int main(int argc, char **argv)
 	}
 	if (stdio && !standalone)
 		return relay(sock);
-	if (strcmp(backend, "sim")) {
-		fprintf(stderr, "rampartd: backend '%s' is not available in this build (only 'sim')\n", backend);
+	if (strcmp(backend, "sim") && strcmp(backend, "kernel")) {
+		fprintf(stderr, "rampartd: unknown backend '%s' (sim or kernel)\n", backend);
 		return 2;
 	}
 	if (strcmp(parity, "none") && strcmp(parity, "even") && strcmp(parity, "odd")) {
@@ -1016,6 +1020,10 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	if (box_init(&box, state_dir, rate, mono_ms())) {
 		fprintf(stderr, "rampartd: cannot create state dir %s: %s\n", state_dir, strerror(errno));
+		return 1;
+	}
+	if (!strcmp(backend, "kernel") && box_use_kernel(&box, err, sizeof(err))) {
+		fprintf(stderr, "rampartd: %s\n", err);
 		return 1;
 	}
 	r = box_restore(&box, err, sizeof(err));
@@ -1050,7 +1058,7 @@ int main(int argc, char **argv)
 		conn_out(c, tty_banner, strlen(tty_banner));
 		text_prompt(c);
 	}
-	logf_("serving (backend sim, state dir %s%s%s)", state_dir, lfd >= 0 ? ", socket " : "",
+	logf_("serving (backend %s, state dir %s%s%s)", backend, state_dir, lfd >= 0 ? ", socket " : "",
 	      lfd >= 0 ? sock : "");
 	while (!stop) {
 		struct pollfd pf[MAX_CONNS + 1];

@@ -58,6 +58,9 @@ class LocalAgentTest {
             BoxStatus s = c.status();
             assertEquals(BoxStatus.TableState.AWAITING_CONFIRM, s.state());
             assertEquals(r.generation(), s.runningGeneration());
+            byte[] other = Policies.table(dir, "other.rampart", Policies.allowsSsh(2222));
+            BoxException busy = assertThrows(BoxException.class, () -> c.load(other, 30, null, null));
+            assertEquals(10, busy.code(), "one table on probation at a time");
             assertTrue(s.confirmSecondsLeft() > 0 && s.confirmSecondsLeft() <= 30, "seconds left " + s.confirmSecondsLeft());
             BoxException wrong = assertThrows(BoxException.class, () -> c.confirm(r.generation() ^ 1));
             assertEquals(7, wrong.code());
