@@ -48,6 +48,10 @@ public final class SerialTransport implements Transport {
                 byte[] one = new byte[1];
                 return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
             }
+            @Override public int available() {
+                return Math.max(0, port.bytesAvailable());
+            }
+
             @Override public int read(byte[] b, int off, int len) throws IOException {
                 byte[] tmp = off == 0 ? b : new byte[len];
                 while (!closed) {
@@ -85,6 +89,15 @@ public final class SerialTransport implements Transport {
     @Override public String describe() { return "serial:" + path + "@" + baud; }
 
     @Override public void close() {
+        // Let the last frames (BYE) leave before closing: closing may discard unsent output.
+        for (int i = 0; i < 50 && port.bytesAwaitingWrite() > 0; i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         closed = true;
         port.closePort();
     }

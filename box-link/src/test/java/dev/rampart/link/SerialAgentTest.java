@@ -81,12 +81,22 @@ class SerialAgentTest {
     }
 
     private static String typeNow(SerialTransport t, String line) throws IOException {
-        t.output().write((line + "\r").getBytes(StandardCharsets.US_ASCII));
-        StringBuilder sb = new StringBuilder();
+        OutputStream out = t.output();
         InputStream in = t.input();
+        StringBuilder sb = new StringBuilder();
         byte[] buf = new byte[4096];
-        // Whatever the agent printed before (banner, an old prompt) comes first; the answer follows our echo.
+        long lastTyped = 0;
+        // Whatever the agent printed before (banner, an old prompt) comes first; the answer follows
+        // our echo. Like a person at a terminal, type the line again if nothing comes back.
         while (sb.indexOf(line + "\r\n") < 0 || !sb.toString().endsWith("rampart> ")) {
+            if (System.nanoTime() - lastTyped > 3_000_000_000L) {
+                out.write((line + "\r").getBytes(StandardCharsets.US_ASCII));
+                lastTyped = System.nanoTime();
+            }
+            if (in.available() == 0) {
+                Tools.sleep(20);
+                continue;
+            }
             int n = in.read(buf);
             if (n < 0) break;
             sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
