@@ -1,0 +1,28 @@
+package dev.rampart.link.cli;
+
+import dev.rampart.link.BoxConnection;
+import dev.rampart.link.BoxException;
+import dev.rampart.link.BoxStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "status", description = "Show the box's running table, confirm deadline and link health.")
+public final class StatusCommand extends BoxCommand {
+    @Mixin TargetOptions target;
+
+    @Override int run() throws BoxException {
+        try (BoxConnection box = target.connect()) {
+            BoxStatus s = box.status();
+            out().printf("box        %s (%s, backend %s, up %d s)%n", box.describe(), s.agentVersion(), s.backend(), s.uptimeMs() / 1000);
+            switch (s.state()) {
+                case NONE -> out().println("table      none loaded (the engine accepts everything)");
+                case CONFIRMED -> out().printf("table      generation %s, %d rules, confirmed%n", Long.toHexString(s.runningGeneration()), s.rules());
+                case AWAITING_CONFIRM -> out().printf("table      generation %s, %d rules, AWAITING CONFIRM: reverts to %s in %d s%n",
+                        Long.toHexString(s.runningGeneration()), s.rules(), Long.toHexString(s.confirmedGeneration()), s.confirmSecondsLeft());
+            }
+            if (!s.lastEvent().isEmpty()) out().println("last event " + s.lastEvent());
+            out().println("session    the box sees " + s.peer().describe());
+            return OK;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.rampart.link;
+
+import dev.rampart.link.cli.DevMain;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A real OpenSSH server on loopback, started by the test, with {@code rampartd --stdio} behind it
+ * relaying to a sim-backend agent: host key checking, keys, config aliases and safe deploys.
+ */
+class SshAgentTest {
+    @TempDir static Path dir;
+    static Process sshd;
+    static int port;
+    static Tools.Agent agent;
+    static Path ed25519, rsa, hostPub, otherHostPub;
+    static String agentCommand;
+
+    @BeforeAll static void startSshd() throws Exception {
+        Tools.need("/usr/sbin/sshd", "openssh-server");
+        Tools.need("/usr/bin/ssh-keygen", "openssh-client");
+        agent = new Tools.Agent(Files.createDirectories(dir.resolve("agent")));
+        agentCommand = Tools.rampartd() + " --stdio --socket " + agent.socket;
+        keygen("ed25519", dir.resolve("hostkey"));
+        keygen("ed25519", dir.resolve("otherhost"));
+        keygen("ed25519", ed25519 = dir.resolve("id_ed25519"));
+        keygen("rsa", rsa = dir.resolve("id_rsa"));
+        hostPub = dir.resolve("hostkey.pub");
+        otherHostPub = dir.resolve("otherhost.pub");
+        Files.writeString(dir.resolve("authorized_keys"),
+                Files.readString(dir.resolve("id_ed25519.pub")) + Files.readString(dir.resolve("id_rsa.pub")));
+        port = Tools.freePort();
+        Path cfg = Files.writeString(dir.resolve("sshd_config"), String.join("\n",
+                "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("hostkey"),
+                "PidFile " + dir.resolve("sshd.pid"), "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "UsePAM no", "StrictModes no", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+                "PubkeyAuthentication yes", "PermitRootLogin prohibit-password", "") );
+        Files.createDirectories(Path.of("/run/sshd"));
+        sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile()).start();
+        for (int i = 0; i < 300; i++) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                if (!sshd.isAlive()) fail("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
+                Tools.sleep(20);
+            }
+        }
+        fail("sshd did not listen on " + port);
+    }
+
+    @AfterAll static void stop() throws Exception {
+        if (sshd != null) {
+            sshd.destroy();
+            sshd.waitFor(5, TimeUnit.SECONDS);
+        }
+        if (agent != null) agent.close();
+    }
+
+    private static void keygen(String type, Path file) throws IOException {
+        Tools.run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "rampart-test", "-f", file.toString()), 60);
+    }
+
+    /** known_hosts holding {@code pub} for this server. */
+    private static Path knownHosts(String name, Path pub) throws IOException {
+        String[] k = Files.readString(pub).trim().split(" ");
+        return Files.writeString(dir.resolve(name), "[127.0.0.1]:" + port + " " + k[0] + " " + k[1] + "\n");
+    }
+
+    private static SshTransport.Options options(Path known, Path key) {
+        return SshTransport.Options.of(System.getProperty("user.name"), "127.0.0.1", port).withKnownHosts(known)
+                .withIdentities(List.of(key)).withSshConfig(dir.resolve("no-config")).withRemoteCommand(agentCommand);
+    }
+
+    @Test void unknownHostKeyIsRefusedWithoutTheFlag() throws Exception {
+        Path known = dir.resolve("empty_known_hosts");
+        BoxException e = assertThrows(BoxException.class,
+                () -> BoxConnection.connect(() -> SshTransport.open(options(known, ed25519))));
+        assertTrue(e.getMessage().contains("not in") && e.getMessage().contains("--accept-new-host-key"), e.getMessage());
+        assertTrue(e.getMessage().contains("SHA256:"), "offers the fingerprint: " + e.getMessage());
+        assertFalse(Files.exists(known) && !Files.readString(known).isBlank(), "nothing recorded");
+    }
+
+    @Test void acceptNewRecordsTheKeyAndTheBoxSeesTheSshClient() throws Exception {
+        Path known = dir.resolve("new_known_hosts");
+        try (BoxConnection c = BoxConnection.connect(() -> SshTransport.open(options(known, ed25519).withAcceptNewHostKey(true)))) {
+            BoxStatus s = c.status();
+            assertEquals(Transport.Kind.SSH, c.kind());
+            assertEquals(BoxStatus.PeerKind.SSH, s.peer().kind());
+            assertEquals("127.0.0.1", s.peer().clientAddress());
+            assertEquals(port, s.peer().serverPort());
+            assertTrue(s.peer().clientPort() > 0);
+        }
+        assertTrue(Files.readString(known).contains("[127.0.0.1]:" + port + " ssh-ed25519 "), Files.readString(known));
+        // Recorded: strict checking now passes without the flag.
+        try (BoxConnection c = BoxConnection.connect(() -> SshTransport.open(options(known, ed25519)))) {
+            assertEquals("sim", c.status().backend());
+        }
+    }
+
+    @Test void changedHostKeyIsRefusedEvenWithAcceptNew() throws Exception {
+        Path known = knownHosts("wrong_known_hosts", otherHostPub);
+        final Path k = known;
+        String before = Files.readString(known);
+        BoxException e = assertThrows(BoxException.class,
+                () -> BoxConnection.connect(() -> SshTransport.open(options(known, ed25519).withAcceptNewHostKey(true))));
+        assertTrue(e.getMessage().contains("NOT the one recorded"), e.getMessage());
+        assertEquals(before, Files.readString(known), "known_hosts untouched");
+    }
+
+    @Test void rsaKeysWorkToo() throws Exception {
+        Path known = knownHosts("kh_rsa", hostPub);
+        try (BoxConnection c = BoxConnection.connect(() -> SshTransport.open(options(known, rsa)))) {
+            assertArrayEquals(new byte[] {9, 8, 7}, c.ping(new byte[] {9, 8, 7}));
+        }
+    }
+
+    @Test void sshConfigAliasesResolve() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("ssh_config"), "Host testbox\n  HostName 127.0.0.1\n  Port " + port
+                + "\n  User " + System.getProperty("user.name") + "\n");
+        SshTransport.Options o = new SshTransport.Options(null, "testbox", 0, knownHosts("kh_alias", hostPub), false,
+                List.of(ed25519), cfg, agentCommand, 15_000);
+        try (BoxConnection c = BoxConnection.connect(() -> SshTransport.open(o))) {
+            assertEquals(port, c.status().peer().serverPort());
+        }
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new DevMain());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String[] push(Path policy, Path known, String... more) {
+        List<String> a = new ArrayList<>(List.of("push", policy.toString(), "--to",
+                "ssh://" + System.getProperty("user.name") + "@127.0.0.1:" + port, "--known-hosts", known.toString(),
+                "-i", ed25519.toString(), "--ssh-config", dir.resolve("no-config").toString(), "--agent-command", agentCommand,
+                "--confirm", "30s"));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test void pushThatWouldCutTheSessionIsRefusedNamingTheRule() throws Exception {
+        long before;
+        try (BoxConnection c = BoxConnection.connect(agent.local())) {
+            before = c.status().runningGeneration();
+        }
+        Path known = knownHosts("kh_push1", hostPub);
+        Run r = cli(push(Policies.write(dir, "cut.rampart", Policies.cutsSsh(port)), known));
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("lock you out") && r.err().contains("'no-remote-admin'"), r.err());
+        assertTrue(r.err().contains("cut.rampart:2"), "names the source line: " + r.err());
+        try (BoxConnection c = BoxConnection.connect(agent.local())) {
+            assertEquals(before, c.status().runningGeneration(), "nothing was loaded");
+        }
+    }
+
+    @Test void pushOverSshIsConfirmedAfterAReconnect() throws Exception {
+        Path known = knownHosts("kh_push2", hostPub);
+        Path policy = Policies.write(dir, "ok.rampart", Policies.allowsSsh(port));
+        Run r = cli(push(policy, known));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("deployed and confirmed"), r.out());
+        try (BoxConnection c = BoxConnection.connect(agent.local())) {
+            BoxStatus s = c.status();
+            assertEquals(BoxStatus.TableState.CONFIRMED, s.state());
+            assertEquals(Long.toHexString(s.runningGeneration()), r.out().replaceAll("(?s).*generation ([0-9a-f]+).*", "$1"));
+        }
+        Run counters = cli("counters", "--to", "local:" + agent.socket, "--policy", policy.toString());
+        assertEquals(0, counters.exit(), counters.err());
+        assertTrue(counters.out().contains("admin-ssh") && counters.out().contains("ok.rampart:3"), counters.out());
+    }
+}

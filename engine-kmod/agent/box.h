@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The box state rampartd owns: the running table, the last confirmed one and the one before it,
+ * the confirm deadline, per-rule counters, recent flow records, and the persisted confirmed table.
+ * The simulation backend classifies generated traffic with the userspace C core.
+ */
+#ifndef RAMPART_BOX_H
+#define RAMPART_BOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/rampart_core.h"
+
+struct rule_counter {
+	uint64_t packets, bytes, last_hit_ms;
+};
+
+struct table {
+	uint8_t *blob;
+	size_t len;
+	struct rampart_table t;
+	uint64_t generation;
+	struct rule_counter *ctr;   /* one per rule index */
+	struct rule_counter policy_ctr[3]; /* packets decided by each hook's chain policy */
+};
+
+struct record {
+	uint64_t seq, time_ms, generation;
+	uint8_t hook, verdict, proto, v4;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t rule_id;
+};
+
+#define BOX_RECORDS 1024
+
+enum box_state { BOX_EMPTY = 0, BOX_CONFIRMED = 1, BOX_PROBATION = 2 };
+
+struct rnl;
+
+struct box {
+	struct table *running, *confirmed, *previous;
+	struct rnl *nl;             /* kernel backend: the module does the classifying and the revert */
+	uint64_t deadline_ms;       /* monotonic; valid on probation */
+	char state_dir[512];
+	struct record rec[BOX_RECORDS];
+	uint64_t rec_seq;           /* sequence number of the next record */
+	uint64_t started_ms;
+	uint64_t rng;
+	unsigned rate;              /* generated packets per second */
+	uint64_t gen_ms;            /* last generator run */
+	char last_event[200];       /* shown by status: last revert, load, restore */
+};
+
+int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now_ms);
+/* Switches to the kernel backend (generic netlink to rampart.ko); 0, or -1 with err. */
+int box_use_kernel(struct box *b, char *err, size_t errlen);
+/* Kernel backend: copies the module's per-rule counters into the running table's. */
+void box_refresh_counters(struct box *b);
+/* Loads the persisted confirmed table; 0 when none, 1 loaded, -1 refused (message in err). */
+int box_restore(struct box *b, char *err, size_t errlen);
+/* Verifies and swaps in blob (owned by the box afterwards, even on failure); -1 refused, -2 busy:
+ * a table already awaits confirmation. */
+int box_load(struct box *b, uint8_t *blob, size_t len, uint32_t confirm_s, uint64_t now_ms,
+	     char *err, size_t errlen);
+int box_confirm(struct box *b, uint64_t generation, char *err, size_t errlen);
+int box_rollback(struct box *b, char *err, size_t errlen);
+enum box_state box_state(const struct box *b);
+/* Runs the traffic generator up to now and reverts an expired probation; returns 1 on revert. */
+int box_tick(struct box *b, uint64_t now_ms, uint64_t wall_ms);
+uint32_t box_rule_count(const struct table *t);
+uint32_t box_rule_id(const struct table *t, uint32_t index);
+/* The rule's name from the names section, or NULL for an unnamed rule. */
+const char *box_rule_name(const struct table *t, uint32_t index, char *buf, size_t buflen);
+void box_free(struct box *b);
+
+uint64_t mono_ms(void);
+/* now - then, or 0 when then was read after now: clock readings cross within one loop turn. */
+static inline uint64_t since(uint64_t now, uint64_t then) { return now > then ? now - then : 0; }
+uint64_t wall_ms(void);
+
+#endif

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# rampartd and its tests (make -f rampartd.mk [test]); the classifier core is compiled in from
+# ../core (no shared library). Kept apart from the Makefile that builds rampartctl.
+CC ?= gcc
+AGENT_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter
+CORE_SRC = ../core/verify.c ../core/classify.c
+AGENT_OUT = build
+
+all: $(AGENT_OUT)/rampartd $(AGENT_OUT)/test-link
+
+$(AGENT_OUT):
+	mkdir -p $(AGENT_OUT)
+
+$(AGENT_OUT)/rampartd: rampartd.c box.c box.h link.c link.h rampart_nl.c rampart_nl.h $(CORE_SRC) | $(AGENT_OUT)
+	$(CC) $(AGENT_CFLAGS) -o $@ rampartd.c box.c link.c rampart_nl.c $(CORE_SRC) -lz
+
+$(AGENT_OUT)/test-link: tests/test_link.c link.c link.h | $(AGENT_OUT)
+	$(CC) $(AGENT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ tests/test_link.c link.c
+
+test: $(AGENT_OUT)/test-link
+	$(AGENT_OUT)/test-link
+
+clean:
+	rm -rf $(AGENT_OUT)
+
+.PHONY: all test clean
