@@ -6,11 +6,17 @@ set -euo pipefail
 want=(openjdk-17-jdk-headless:javac maven:mvn)
 if [ "${1:-build}" = test ]; then
   # Captures for `rampart trace` tests are made by real tools; the C core needs a compiler.
-  want+=(tcpdump:tcpdump tshark:tshark iputils-ping:ping gcc:gcc make:make util-linux:unshare iproute2:ip)
+  want+=(tcpdump:tcpdump tshark:tshark iputils-ping:ping gcc:gcc make:make util-linux:unshare iproute2:ip
+         clang:clang socat:socat openssh-server:sshd)
+  # Headers and libraries have no command to probe for: look for a file they install.
+  [ -e /usr/include/zlib.h ] || want+=(zlib1g-dev:/nonexistent)
+  compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||
+    want+=(libclang-rt-14-dev:/nonexistent)
 fi
 missing=()
 for pair in "${want[@]}"; do
   pkg=${pair%%:*} cmd=${pair##*:}
+  if [[ $cmd == /* ]]; then [ -e "$cmd" ] || missing+=("$pkg"); continue; fi
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

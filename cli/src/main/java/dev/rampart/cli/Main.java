@@ -1,14 +1,20 @@
 package dev.rampart.cli;
 
+import dev.rampart.link.cli.CountersCommand;
+import dev.rampart.link.cli.PushCommand;
+import dev.rampart.link.cli.RollbackCommand;
+import dev.rampart.link.cli.StatusCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code rampart}: one entry point, a subcommand per job. */
 @Command(name = "rampart", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Design, check and simulate Rampart firewall policies.",
+        description = "Design, check, simulate, compile and deploy Rampart firewall policies.",
         subcommands = {CheckCommand.class, FmtCommand.class, TestCommand.class, SimulateCommand.class,
-                TraceCommand.class, CommandLine.HelpCommand.class},
+                TraceCommand.class, CompileCommand.class, InspectCommand.class, ImportCommand.class,
+                ClassifyCommand.class, PushCommand.class, StatusCommand.class, RollbackCommand.class,
+                CountersCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 policy errors / failing tests / not formatted, 2 usage or internal error."})
 public final class Main implements Runnable {
     @CommandLine.Spec

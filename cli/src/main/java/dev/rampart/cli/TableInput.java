@@ -1,5 +1,6 @@
 package dev.rampart.cli;
 
+import dev.rampart.dsl.Pipeline;
 import dev.rampart.dsl.classbench.ClassBench;
 import dev.rampart.dsl.ir.IrPolicy;
 import dev.rampart.dsl.source.DiagnosticRenderer;
@@ -17,9 +18,7 @@ import java.util.Arrays;
 /**
  * What the classifier commands accept as input, told apart by content: a compiled table (starts
  * with the table magic), a ClassBench rule file (first rule line starts with '@'), or a policy
- * in the Rampart language. Policy files go through the language pipeline, which this module
- * reaches through {@link #compilePolicy}; until that is wired they are refused with a clear
- * message.
+ * in the Rampart language (which goes through the language pipeline).
  */
 final class TableInput {
     private TableInput() {}
@@ -45,29 +44,32 @@ final class TableInput {
         try {
             data = Files.readAllBytes(file);
         } catch (IOException e) {
-            err.println("error: cannot read " + file + ": " + e.getMessage());
-            return new Loaded(null, null, 2);
+            err.println("rampart: cannot read " + file + ": " + e.getMessage());
+            return new Loaded(null, null, ExitCode.USAGE);
         }
         return switch (kindOf(data)) {
-            case TABLE -> new Loaded(null, data, 0);
+            case TABLE -> new Loaded(null, data, ExitCode.OK);
             case CLASSBENCH -> {
                 Result<IrPolicy> r = ClassBench.parseRules(new SourceFile(file.toString(),
                         new String(data, StandardCharsets.UTF_8)));
                 if (!r.ok()) {
                     err.print(DiagnosticRenderer.renderAll(r.diagnostics()));
-                    yield new Loaded(null, null, 1);
+                    yield new Loaded(null, null, ExitCode.POLICY);
                 }
-                yield new Loaded(r.value(), null, 0);
+                yield new Loaded(r.value(), null, ExitCode.OK);
             }
             case POLICY -> compilePolicy(file, err);
         };
     }
 
-    /** Rampart policy files: the language pipeline is not part of this build yet. */
+    /** Rampart policy files: the whole pipeline, its diagnostics printed; errors end here. */
     static Loaded compilePolicy(Path file, PrintWriter err) {
-        err.println("error: " + file + " is a policy in the Rampart language; this build compiles tables from"
-                + " ClassBench rule files and reads compiled tables only");
-        err.println("  = help: the language pipeline (parse, check, lower) is needed for policy files");
-        return new Loaded(null, null, 2);
+        Pipeline.Compiled c = Pipeline.run(file);
+        PolicyInput.printDiagnostics(c.diagnostics(), err);
+        if (!c.ok()) {
+            err.println("rampart: " + file + " has errors; fix them before compiling");
+            return new Loaded(null, null, ExitCode.POLICY);
+        }
+        return new Loaded(c.ir(), null, ExitCode.OK);
     }
 }

@@ -30,8 +30,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "trace", description = {"Run every packet of a capture (pcap or pcapng) through a policy chain,",
-        "tracking connection state as the kernel does, and print the per-rule hit summary."})
+@Command(name = "trace", description = {"Run a capture (pcap/pcapng) through a policy chain; per-rule hit summary.",
+        "Connection state is tracked and fragments reassembled as the kernel does."})
 final class TraceCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -116,11 +116,22 @@ class ClassifierCommandsTest {
         Run i = run(new InspectCommand(), table.toString());
         assertEquals(1, i.exit());
         assertTrue(i.err().contains("checksum (code 5) at byte offset 12"), i.err());
-        Path policy = Files.writeString(dir.resolve("p.rpl"), "chain input policy drop { }\n");
+        Path policy = Files.writeString(dir.resolve("p.rampart"), "chain input policy drop {\n  rule a: from lna accept\n}\n");
         Run p = run(new CompileCommand(), policy.toString(), "-o", table.toString());
-        assertEquals(2, p.exit());
-        assertTrue(p.err().contains("policy in the Rampart language"), p.err());
+        assertEquals(1, p.exit());
+        assertTrue(p.err().contains("p.rampart:2:16: error[unknown-name]"), p.err());
         Run u = run(new ClassifyCommand(), dir.resolve("ok.rules").toString());
         assertEquals(2, u.exit(), "missing --headers is a usage error");
+    }
+
+    @Test
+    void policyFilesCompileAndEveryEngineAgreesOnTheOfficeExample(@TempDir Path dir) throws IOException {
+        Path table = dir.resolve("office.bin");
+        Run c = run(new CompileCommand(), "../examples/office.rampart", "-o", table.toString());
+        assertEquals(0, c.exit(), c.err());
+        assertTrue(c.out().contains("19 rules in 3 chains"), c.out());
+        Run i = run(new InspectCommand(), table.toString());
+        assertEquals(0, i.exit(), i.err());
+        assertTrue(i.out().contains("chain forward policy drop"), i.out());
     }
 }
