@@ -24,6 +24,12 @@ expect 0 ./rampart fmt --check examples/office.rampart examples/server.rampart e
 expect 0 ./rampart simulate examples/office.rampart --packet "tcp 10.99.0.7:40000 -> 10.20.3.4:445 in guest0 out lan0"
 grep -q 'verdict: reject' "$tmp/out"
 
+expect 0 ./rampart compile examples/office.rampart -o "$tmp/office.bin"
+grep -q '19 rules in 3 chains' "$tmp/out"
+# inspect prints with print(), not println(): this catches output lost at exit.
+expect 0 ./rampart inspect "$tmp/office.bin"
+grep -q '^chain forward policy drop' "$tmp/out"
+
 printf 'net lan = 10.1.0.0/16\nchain forward policy drop {\n  rule a: from lna accept\n}\n' >"$tmp/typo.rampart"
 expect 1 ./rampart check "$tmp/typo.rampart"
 grep -q "typo.rampart:3:16: error\[unknown-name\]" "$tmp/err"

@@ -50,7 +50,11 @@ public final class Main implements Runnable {
             else err.println("rampart: set RAMPART_DEBUG=1 for details, and please report it");
             return ExitCode.USAGE;
         });
-        return cl.execute(args);
+        int code = cl.execute(args);
+        // Commands print with print() as well as println(); autoflush covers only the latter.
+        out.flush();
+        err.flush();
+        return code;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
