@@ -21,6 +21,8 @@ final class U128Order {
     /** The permutation listing positions by ascending value; equal values keep their original order. */
     static int[] order(long[] h, long[] l) {
         int n = h.length;
+        int[] packed = packedOrder(h, l);
+        if (packed != null) return packed;
         int[] a = new int[n];
         for (int i = 0; i < n; i++) a[i] = i;
         // Insertion sort short runs, then merge them bottom-up: simple, stable, O(n log n).
@@ -49,6 +51,32 @@ final class U128Order {
             a = b;
             b = t;
         }
+        return a;
+    }
+
+    /**
+     * The common case, where all values share their high word and span a small range (IPv4
+     * addresses, ports, protocols): value offset and position packed into one long, so a primitive
+     * sort does it and ties stay in position order. Null when they do not fit.
+     */
+    private static int[] packedOrder(long[] h, long[] l) {
+        int n = h.length;
+        if (n == 0) return new int[0];
+        long min = l[0], max = l[0];
+        for (int i = 0; i < n; i++) {
+            if (h[i] != h[0]) return null;
+            if (Long.compareUnsigned(l[i], min) < 0) min = l[i];
+            if (Long.compareUnsigned(l[i], max) > 0) max = l[i];
+        }
+        int posBits = 32 - Integer.numberOfLeadingZeros(n);
+        long span = max - min;
+        if (span < 0 || (span >>> (63 - posBits)) != 0) return null;
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) keys[i] = ((l[i] - min) << posBits) | i;
+        java.util.Arrays.sort(keys);
+        long mask = (1L << posBits) - 1;
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = (int) (keys[i] & mask);
         return a;
     }
 
