@@ -142,13 +142,14 @@ public final class Unreachable {
             // Estimate per field how many terms overlap each term, and file every term under the
             // field where that number is smallest: a point then only has to be looked up among
             // few terms per field, however many terms leave some other field unconstrained.
+            // The fields are independent: on long chains each is sorted and counted on its own core.
             int[][] counts = new int[INDEXED.length][];
             long[][][] hulls = new long[INDEXED.length][][];
-            for (int k = 0; k < INDEXED.length; k++) {
+            perField(nb, k -> {
                 hulls[k] = hulls(INDEXED[k].ordinal());
                 long[][] h = hulls[k];
                 counts[k] = HullIndex.counts(h[0], h[1], h[2], h[3]);
-            }
+            });
             int[] key = new int[nb];
             int[] sizes = new int[INDEXED.length];
             for (int j = 0; j < nb; j++) {
@@ -157,7 +158,7 @@ public final class Unreachable {
                 key[j] = best;
                 sizes[best]++;
             }
-            for (int k = 0; k < INDEXED.length; k++) {
+            perField(nb, k -> {
                 int m = sizes[k];
                 long[] a = new long[m], b = new long[m], c = new long[m], d = new long[m];
                 int[] ids = new int[m], own = new int[m];
@@ -174,7 +175,14 @@ public final class Unreachable {
                     x++;
                 }
                 keyed[k] = new HullIndex(a, b, c, d, ids, own);
-            }
+            });
+        }
+
+        /** Runs {@code body} for each indexed field, in parallel when there are enough terms to pay for it. */
+        private static void perField(int terms, java.util.function.IntConsumer body) {
+            IntStream ks = IntStream.range(0, INDEXED.length);
+            if (terms >= PARALLEL_FROM) ks = ks.parallel();
+            ks.forEach(body);
         }
 
         /** Per term, the hull of field f: first lo and last hi, as high and low words. */
