@@ -14,8 +14,11 @@ final class HullIndex {
     private final long[] loH, loL; // sorted by lo; ids[i] owns position i
     private final int[] ids;
     private final int[] owner;     // owner of each position
-    private final long[] maxH, maxL; // segment tree over positions: the largest hi below a node
-    private final int[] minOwner;    // same tree: the smallest owner below a node
+    /**
+     * Segment tree over positions, three words per node so one visit reads one cache line: the
+     * largest hi below the node (high, low word) and the smallest owner below it.
+     */
+    private final long[] tree;
     private final int n;
 
     /**
@@ -36,10 +39,7 @@ final class HullIndex {
             sh[k] = hiH[perm[k]];
             sl[k] = hiL[perm[k]];
         }
-        int size = Math.max(1, 4 * n);
-        maxH = new long[size];
-        maxL = new long[size];
-        minOwner = new int[size];
+        tree = new long[3 * Math.max(1, 4 * n)];
         if (n > 0) build(1, 0, n, sh, sl);
     }
 
@@ -59,19 +59,19 @@ final class HullIndex {
 
     private void build(int node, int l, int r, long[] hiH, long[] hiL) {
         if (r - l == 1) {
-            maxH[node] = hiH[l];
-            maxL[node] = hiL[l];
-            minOwner[node] = owner[l];
+            tree[3 * node] = hiH[l];
+            tree[3 * node + 1] = hiL[l];
+            tree[3 * node + 2] = owner[l];
             return;
         }
         int m = (l + r) >>> 1;
         build(2 * node, l, m, hiH, hiL);
         build(2 * node + 1, m, r, hiH, hiL);
-        int a = 2 * node, b = 2 * node + 1;
-        int w = U128Order.lt(maxH[a], maxL[a], maxH[b], maxL[b]) ? b : a;
-        maxH[node] = maxH[w];
-        maxL[node] = maxL[w];
-        minOwner[node] = Math.min(minOwner[a], minOwner[b]);
+        int a = 6 * node, b = 6 * node + 3, t = 3 * node;
+        int w = U128Order.lt(tree[a], tree[a + 1], tree[b], tree[b + 1]) ? b : a;
+        tree[t] = tree[w];
+        tree[t + 1] = tree[w + 1];
+        tree[t + 2] = Math.min(tree[a + 2], tree[b + 2]);
     }
 
     /**
@@ -84,7 +84,8 @@ final class HullIndex {
     }
 
     private boolean collect(int node, int l, int r, int p, long vh, long vl, int ownerBound, IntPredicate out) {
-        if (l >= p || minOwner[node] >= ownerBound || U128Order.lt(maxH[node], maxL[node], vh, vl)) return false;
+        int t = 3 * node;
+        if (l >= p || tree[t + 2] >= ownerBound || U128Order.lt(tree[t], tree[t + 1], vh, vl)) return false;
         if (r - l == 1) return out.test(ids[l]);
         int m = (l + r) >>> 1;
         return collect(2 * node, l, m, p, vh, vl, ownerBound, out) || collect(2 * node + 1, m, r, p, vh, vl, ownerBound, out);
