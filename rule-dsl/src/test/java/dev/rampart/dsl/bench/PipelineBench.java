@@ -33,8 +33,9 @@ import java.util.Set;
  * <p>
  * Each size is run twice: once through {@link Pipeline#run} for the headline time, once stage by
  * stage (the same calls {@code Pipeline.compile} makes) for the breakdown. Besides wall time it
- * prints the CPU time of the measuring thread and of the whole process, since on a shared machine
- * wall time says more about the neighbours than about the code.
+ * prints the CPU time of the measuring thread and of the whole process (the latter includes
+ * garbage collection and JIT threads), and each stage's CPU time on the measuring thread, since on
+ * a shared machine wall time says more about the neighbours than about the code.
  */
 public final class PipelineBench {
     private PipelineBench() {}
@@ -43,8 +44,8 @@ public final class PipelineBench {
         int[] sizes = args.length > 0 ? java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[] {1_000, 10_000, 100_000};
         // Warm-up: let the JIT compile the hot paths on mid-sized input before measuring.
         for (int i = 0; i < 3; i++) Pipeline.run(new SourceFile("warm.rampart", generate(10_000, 99 + i)));
-        System.out.printf("%8s %9s %10s %10s %10s %8s %8s %8s %8s %8s %8s%n", "rules", "bytes", "time ms", "cpu ms",
-                "proc ms", "heapMB", "warns", "parse", "check", "lower", "analyse");
+        System.out.printf("%8s %9s %10s %10s %10s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", "rules", "bytes", "time ms", "cpu ms",
+                "proc ms", "heapMB", "warns", "parse", "check", "lower", "analyse", "parse.c", "check.c", "lower.c", "anal.c");
         for (int n : sizes) {
             String text = generate(n, n);
             System.gc();
@@ -65,8 +66,9 @@ public final class PipelineBench {
             long warnings = c.diagnostics().all().size() + c.diagnostics().dropped();
             System.gc();
             long[] st = stages(text);
-            System.out.printf("%8d %9d %10.1f %10.1f %10.1f %8.1f %8d %8.1f %8.1f %8.1f %8.1f%n", n, text.length(), ns / 1e6,
-                    cpu / 1e6, proc / 1e6, peak / 1048576.0, warnings, st[0] / 1e6, st[1] / 1e6, st[2] / 1e6, st[3] / 1e6);
+            System.out.printf("%8d %9d %10.1f %10.1f %10.1f %8.1f %8d %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f%n", n, text.length(),
+                    ns / 1e6, cpu / 1e6, proc / 1e6, peak / 1048576.0, warnings, st[0] / 1e6, st[1] / 1e6, st[2] / 1e6, st[3] / 1e6,
+                    st[4] / 1e6, st[5] / 1e6, st[6] / 1e6, st[7] / 1e6);
         }
     }
 
@@ -77,24 +79,33 @@ public final class PipelineBench {
                 ? os.getProcessCpuTime() : 0;
     }
 
-    /** Wall nanoseconds of parse, check, lower and analysis, run as {@code Pipeline.compile} runs them. */
+    /**
+     * Wall nanoseconds of parse, check, lower and analysis, run as {@code Pipeline.compile} runs
+     * them, then the CPU nanoseconds of this thread in each (all the stage's CPU only when run
+     * single-threaded, {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=0}).
+     */
     private static long[] stages(String text) {
-        long[] t = new long[4];
+        long[] t = new long[8];
+        long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Result<List<PolicyFile>> files = SourceLoader.load(new SourceFile("bench.rampart", text), Path.of("").toAbsolutePath(), Parser::parse);
-        long t1 = System.nanoTime();
+        long t1 = System.nanoTime(), c1 = THREADS.getCurrentThreadCpuTime();
         Result<CheckedPolicy> checked = Checker.check(files.value(), Formatter::anonymousId);
-        long t2 = System.nanoTime();
+        long t2 = System.nanoTime(), c2 = THREADS.getCurrentThreadCpuTime();
         Result<IrPolicy> ir = Lowering.lower(checked.value());
-        long t3 = System.nanoTime();
+        long t3 = System.nanoTime(), c3 = THREADS.getCurrentThreadCpuTime();
         int found = 0;
         for (IrChain chain : ir.value().chains()) found += Unreachable.diagnostics(chain).size();
-        long t4 = System.nanoTime();
+        long t4 = System.nanoTime(), c4 = THREADS.getCurrentThreadCpuTime();
         if (found < 0) throw new AssertionError();
         t[0] = t1 - t0;
         t[1] = t2 - t1;
         t[2] = t3 - t2;
         t[3] = t4 - t3;
+        t[4] = c1 - c0;
+        t[5] = c2 - c1;
+        t[6] = c3 - c2;
+        t[7] = c4 - c3;
         return t;
     }
 
