@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * Rules that can never match because earlier rules take every packet they would match. Exact: each
@@ -77,13 +79,25 @@ public final class Unreachable {
     }
 
     private static final class Run {
+        /** Chains at least this long are analysed on all cores; below, the fork costs more than it saves. */
+        private static final int PARALLEL_FROM = 4096;
+        /** Order in which a point is tested against a term: the fields likeliest to tell them apart first. */
+        private static final int[] TEST_ORDER = testOrder();
+
         private final IrChain chain;
         /** Terms of all rules that can cover later ones (no set condition), in rule order. */
         private final IntervalSet[][] boxes;
         private final int[] ruleOf;
-        /** Per indexed field, the terms for which that field is the most selective, and their ids. */
+        /**
+         * The same terms flattened: the intervals of term j, field f are positions
+         * start[j * F + f] to start[j * F + f + 1]; interval x is words[4x .. 4x + 3] (lo high,
+         * lo low, hi high, hi low). One term's words are contiguous, addresses first, so testing a
+         * point against a term mostly touches one or two cache lines.
+         */
+        private final int[] start;
+        private final long[] words;
+        /** Per indexed field, the terms for which that field is the most selective. */
         private final HullIndex[] keyed = new HullIndex[INDEXED.length];
-        private final int[][] keyedIds = new int[INDEXED.length][];
 
         private final int workCap;
 
@@ -101,63 +115,115 @@ public final class Unreachable {
             }
             boxes = bs.toArray(new IntervalSet[0][]);
             ruleOf = owners.stream().mapToInt(Integer::intValue).toArray();
+            int nb = boxes.length, nf = FIELDS.length;
+            start = new int[nb * nf + 1];
+            int total = 0;
+            for (int j = 0; j < nb; j++) {
+                for (int f = 0; f < nf; f++) {
+                    start[j * nf + f] = total;
+                    total += boxes[j][f].intervals().size();
+                }
+            }
+            start[nb * nf] = total;
+            words = new long[4 * total];
+            int pos = 0;
+            for (IntervalSet[] b : boxes) {
+                for (IntervalSet s : b) {
+                    for (Interval iv : s.intervals()) {
+                        words[pos++] = iv.lo().hi();
+                        words[pos++] = iv.lo().lo();
+                        words[pos++] = iv.hi().hi();
+                        words[pos++] = iv.hi().lo();
+                    }
+                }
+            }
             // Estimate per field how many terms overlap each term, and file every term under the
             // field where that number is smallest: a point then only has to be looked up among
             // few terms per field, however many terms leave some other field unconstrained.
+            // The fields are independent: on long chains each is sorted and counted on its own core.
             int[][] counts = new int[INDEXED.length][];
-            for (int k = 0; k < INDEXED.length; k++) {
-                IntervalSet[] col = column(boxes, INDEXED[k], null);
-                U128[] qlo = new U128[col.length], qhi = new U128[col.length];
-                for (int j = 0; j < col.length; j++) {
-                    qlo[j] = HullIndex.first(col[j]);
-                    qhi[j] = HullIndex.last(col[j]);
-                }
-                counts[k] = HullIndex.counts(col, qlo, qhi);
-            }
-            int[] key = new int[boxes.length];
+            long[][][] hulls = new long[INDEXED.length][][];
+            perField(nb, k -> {
+                hulls[k] = hulls(INDEXED[k].ordinal());
+                long[][] h = hulls[k];
+                counts[k] = HullIndex.counts(h[0], h[1], h[2], h[3]);
+            });
+            int[] key = new int[nb];
             int[] sizes = new int[INDEXED.length];
-            for (int j = 0; j < boxes.length; j++) {
+            for (int j = 0; j < nb; j++) {
                 int best = 0;
                 for (int k = 1; k < INDEXED.length; k++) if (counts[k][j] < counts[best][j]) best = k;
                 key[j] = best;
                 sizes[best]++;
             }
-            for (int k = 0; k < INDEXED.length; k++) {
-                int[] ids = new int[sizes[k]];
-                int m = 0;
-                for (int j = 0; j < boxes.length; j++) if (key[j] == k) ids[m++] = j;
-                int[] owners2 = new int[ids.length];
-                for (int x = 0; x < ids.length; x++) owners2[x] = ruleOf[ids[x]];
-                keyedIds[k] = ids;
-                keyed[k] = new HullIndex(column(boxes, INDEXED[k], ids), owners2);
+            perField(nb, k -> {
+                int m = sizes[k];
+                long[] a = new long[m], b = new long[m], c = new long[m], d = new long[m];
+                int[] ids = new int[m], own = new int[m];
+                long[][] h = hulls[k];
+                int x = 0;
+                for (int j = 0; j < nb; j++) {
+                    if (key[j] != k) continue;
+                    a[x] = h[0][j];
+                    b[x] = h[1][j];
+                    c[x] = h[2][j];
+                    d[x] = h[3][j];
+                    ids[x] = j;
+                    own[x] = ruleOf[j];
+                    x++;
+                }
+                keyed[k] = new HullIndex(a, b, c, d, ids, own);
+            });
+        }
+
+        /** Runs {@code body} for each indexed field, in parallel when there are enough terms to pay for it. */
+        private static void perField(int terms, java.util.function.IntConsumer body) {
+            IntStream ks = IntStream.range(0, INDEXED.length);
+            if (terms >= PARALLEL_FROM) ks = ks.parallel();
+            ks.forEach(body);
+        }
+
+        /** Per term, the hull of field f: first lo and last hi, as high and low words. */
+        private long[][] hulls(int f) {
+            int nb = boxes.length, nf = FIELDS.length;
+            long[] a = new long[nb], b = new long[nb], c = new long[nb], d = new long[nb];
+            for (int j = 0; j < nb; j++) {
+                int first = 4 * start[j * nf + f], last = 4 * (start[j * nf + f + 1] - 1);
+                a[j] = words[first];
+                b[j] = words[first + 1];
+                c[j] = words[last + 2];
+                d[j] = words[last + 3];
             }
+            return new long[][] {a, b, c, d};
         }
 
         List<Finding> run() {
+            int n = chain.rules().size();
+            Finding[] found = new Finding[n];
+            // Rules are independent once the index is built, and each result lands in its rule's
+            // slot, so the output is the same however the work is split.
+            IntStream range = IntStream.range(1, n);
+            if (n >= PARALLEL_FROM) range = range.parallel();
+            range.forEach(i -> found[i] = analyse(i));
             List<Finding> out = new ArrayList<>();
-            for (int i = 1; i < chain.rules().size(); i++) {
-                IrRule rule = chain.rules().get(i);
-                if (rule.terms().isEmpty()) continue;
-                TreeSet<Integer> covering = new TreeSet<>();
-                Kind verdict = Kind.UNREACHABLE;
-                int[] work = {0};
-                for (Term t : rule.terms()) {
-                    Boolean covered = covered(box(t), i, covering, work);
-                    if (covered == null) {
-                        verdict = Kind.UNDECIDED;
-                        break;
-                    }
-                    if (!covered) {
-                        verdict = null;
-                        break;
-                    }
-                }
-                if (verdict == null) continue;
-                List<IrRule> by = new ArrayList<>();
-                for (int r : covering) by.add(chain.rules().get(r));
-                out.add(new Finding(verdict, rule, verdict == Kind.UNREACHABLE ? List.copyOf(by) : List.of()));
-            }
+            for (Finding f : found) if (f != null) out.add(f);
             return out;
+        }
+
+        private Finding analyse(int i) {
+            IrRule rule = chain.rules().get(i);
+            if (rule.terms().isEmpty()) return null;
+            TreeSet<Integer> covering = new TreeSet<>();
+            Probe probe = new Probe();
+            int[] work = {0};
+            for (Term t : rule.terms()) {
+                Boolean covered = covered(box(t), i, covering, work, probe);
+                if (covered == null) return new Finding(Kind.UNDECIDED, rule, List.of());
+                if (!covered) return null;
+            }
+            List<IrRule> by = new ArrayList<>();
+            for (int r : covering) by.add(chain.rules().get(r));
+            return new Finding(Kind.UNREACHABLE, rule, List.copyOf(by));
         }
 
         /**
@@ -166,15 +232,18 @@ public final class Unreachable {
          * subtract the term (removing at least that corner) and go on. True when nothing is left,
          * false on a witness, null when the work cap is hit.
          */
-        private Boolean covered(IntervalSet[] target, int rule, TreeSet<Integer> covering, int[] work) {
+        private Boolean covered(IntervalSet[] target, int rule, TreeSet<Integer> covering, int[] work, Probe probe) {
             ArrayDeque<IntervalSet[]> pieces = new ArrayDeque<>();
             pieces.push(target);
             while (!pieces.isEmpty()) {
                 if (++work[0] > workCap) return null;
                 IntervalSet[] piece = pieces.pop();
-                U128[] corner = new U128[piece.length];
-                for (int f = 0; f < piece.length; f++) corner[f] = piece[f].intervals().get(0).lo();
-                int e = containing(corner, rule);
+                for (int f = 0; f < piece.length; f++) {
+                    U128 c = piece[f].intervals().get(0).lo();
+                    probe.ph[f] = c.hi();
+                    probe.pl[f] = c.lo();
+                }
+                int e = containing(probe, rule);
                 if (e < 0) return false;
                 covering.add(ruleOf[e]);
                 subtract(piece, boxes[e], pieces);
@@ -182,33 +251,58 @@ public final class Unreachable {
             return true;
         }
 
-        /** Some term of a rule before {@code rule} containing the point, or -1. */
-        private int containing(U128[] point, int rule) {
-            int[] found = {-1};
+        /** Some term of a rule before {@code rule} containing the probe's point, or -1. */
+        private int containing(Probe probe, int rule) {
             for (int k = 0; k < INDEXED.length; k++) {
-                U128 v = point[INDEXED[k].ordinal()];
-                int[] ids = keyedIds[k];
-                boolean hit = keyed[k].anyOverlap(v, v, rule, x -> {
-                    if (!containsPoint(boxes[ids[x]], point)) return false;
-                    found[0] = ids[x];
-                    return true;
-                });
-                if (hit) return found[0];
+                int f = INDEXED[k].ordinal();
+                if (keyed[k].anyContaining(probe.ph[f], probe.pl[f], rule, probe)) return probe.found;
             }
             return -1;
         }
-    }
 
-    private static IntervalSet[] column(IntervalSet[][] boxes, Field f, int[] ids) {
-        int n = ids == null ? boxes.length : ids.length;
-        IntervalSet[] col = new IntervalSet[n];
-        for (int j = 0; j < n; j++) col[j] = boxes[ids == null ? j : ids[j]][f.ordinal()];
-        return col;
-    }
+        /** A point being looked up, and the term found to contain it. */
+        private final class Probe implements IntPredicate {
+            final long[] ph = new long[FIELDS.length], pl = new long[FIELDS.length];
+            int found = -1;
 
-    private static boolean containsPoint(IntervalSet[] box, U128[] p) {
-        for (int f = 0; f < box.length; f++) if (!box[f].contains(p[f])) return false;
-        return true;
+            @Override
+            public boolean test(int term) {
+                if (!containsPoint(term, ph, pl)) return false;
+                found = term;
+                return true;
+            }
+        }
+
+        private boolean containsPoint(int term, long[] ph, long[] pl) {
+            int base = term * FIELDS.length;
+            for (int f : TEST_ORDER) {
+                long vh = ph[f], vl = pl[f];
+                int s = start[base + f], e = start[base + f + 1];
+                boolean in = false;
+                for (int x = 4 * s; x < 4 * e; x += 4) {
+                    if (U128Order.lt(vh, vl, words[x], words[x + 1])) break;
+                    if (U128Order.le(vh, vl, words[x + 2], words[x + 3])) {
+                        in = true;
+                        break;
+                    }
+                }
+                if (!in) return false;
+            }
+            return true;
+        }
+
+        private static int[] testOrder() {
+            Field[] first = {Field.SRC, Field.DST, Field.DPORT, Field.SPORT, Field.PROTO};
+            int[] order = new int[FIELDS.length];
+            boolean[] used = new boolean[FIELDS.length];
+            int k = 0;
+            for (Field f : first) {
+                order[k++] = f.ordinal();
+                used[f.ordinal()] = true;
+            }
+            for (Field f : FIELDS) if (!used[f.ordinal()]) order[k++] = f.ordinal();
+            return order;
+        }
     }
 
     private static IntervalSet[] box(Term t) {

@@ -21,8 +21,11 @@ public record Rule(Span span, Word name, List<Match> matches, Action action, Lis
 
         MatchKind(String keyword) { this.keyword = keyword; }
 
+        /** values() copies the array on every call, and the parser asks once per word of every rule. */
+        private static final MatchKind[] ALL = values();
+
         public static MatchKind byKeyword(String k) {
-            for (MatchKind m : values()) if (m.keyword.equals(k)) return m;
+            for (MatchKind m : ALL) if (m.keyword.equals(k)) return m;
             return null;
         }
     }

@@ -1098,7 +1098,8 @@ public final class Checker {
     // ---- ids and tests -----------------------------------------------------------------------
 
     private void checkIdCollisions(Map<String, Rule> ids) {
-        Map<Long, String> byNumber = new HashMap<>();
+        // Sized up front: a 100k-rule policy otherwise rehashes this map a dozen times.
+        Map<Long, String> byNumber = new HashMap<>(ids.size() * 4 / 3 + 1);
         for (Map.Entry<String, Rule> e : ids.entrySet()) {
             long n = IrRule.numericIdOf(e.getKey());
             String prev = byNumber.putIfAbsent(n, e.getKey());

@@ -101,15 +101,23 @@ public final class Literals {
 
     /** Dotted quad as an unsigned 32-bit value; -1 when malformed. */
     static long v4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) return -1;
+        // Scanned in place rather than split: every address of a large policy comes through here.
         long v = 0;
-        for (String p : parts) {
-            int o = smallInt(p);
-            if (o < 0 || o > 255 || (p.length() > 1 && p.charAt(0) == '0')) return -1;
+        int parts = 0, i = 0, n = s.length();
+        while (true) {
+            int begin = i, o = 0;
+            while (i < n && s.charAt(i) != '.') {
+                char c = s.charAt(i++);
+                if (c < '0' || c > '9' || i - begin > 3) return -1;
+                o = o * 10 + (c - '0');
+            }
+            int len = i - begin;
+            if (len == 0 || o > 255 || (len > 1 && s.charAt(begin) == '0') || ++parts > 4) return -1;
             v = (v << 8) | o;
+            if (i == n) break;
+            i++; // the dot
         }
-        return v;
+        return parts == 4 ? v : -1;
     }
 
     static U128 v6(String s) {

@@ -73,6 +73,16 @@ public final class IntervalSet {
     }
 
     public IntervalSet intersect(IntervalSet o) {
+        if (intervals.size() == 1 && o.intervals.size() == 1) {
+            // The common case (prefixes, port ranges), without building lists; an operand that is
+            // itself the answer is returned as is, which is safe since sets are immutable.
+            Interval a = intervals.get(0), b = o.intervals.get(0);
+            if (b.lo().le(a.lo()) && a.hi().le(b.hi())) return this;
+            if (a.lo().le(b.lo()) && b.hi().le(a.hi())) return o;
+            U128 lo = a.lo().lt(b.lo()) ? b.lo() : a.lo();
+            U128 hi = a.hi().lt(b.hi()) ? a.hi() : b.hi();
+            return lo.le(hi) ? of(new Interval(lo, hi)) : EMPTY;
+        }
         List<Interval> out = new ArrayList<>();
         int i = 0, j = 0;
         while (i < intervals.size() && j < o.intervals.size()) {
@@ -91,6 +101,12 @@ public final class IntervalSet {
     }
 
     public IntervalSet minus(IntervalSet o) {
+        if (o.isEmpty()) return this;
+        if (intervals.size() == 1 && o.intervals.size() == 1) {
+            Interval a = intervals.get(0), b = o.intervals.get(0);
+            if (a.hi().lt(b.lo()) || b.hi().lt(a.lo())) return this;
+            if (b.lo().le(a.lo()) && a.hi().le(b.hi())) return EMPTY;
+        }
         List<Interval> out = new ArrayList<>();
         int j = 0;
         for (Interval a : intervals) {

@@ -36,6 +36,9 @@ import java.util.Set;
  * icmpv6 to IPv6 (a rule naming no protocol takes every protocol in both).
  */
 public final class Lowering {
+    /** Chains at least this long are lowered on all cores. */
+    private static final int PARALLEL_FROM = 4096;
+
     private Lowering() {}
 
     public static Result<IrPolicy> lower(CheckedPolicy policy) {
@@ -43,8 +46,13 @@ public final class Lowering {
         List<IrChain> chains = new ArrayList<>();
         for (CheckedChain c : policy.chains()) {
             List<IrRule> rules = new ArrayList<>(c.rules().size());
-            for (CheckedRule r : c.rules()) {
-                List<Term> terms = terms(r.match());
+            // Terms depend on nothing but their rule, so long chains compute them on all cores;
+            // the ordered stream keeps them in rule order, and diagnostics are made below, in order.
+            List<List<Term>> termsOf = (c.rules().size() >= PARALLEL_FROM ? c.rules().parallelStream() : c.rules().stream())
+                    .map(r -> terms(r.match())).toList();
+            for (int i = 0; i < c.rules().size(); i++) {
+                CheckedRule r = c.rules().get(i);
+                List<Term> terms = termsOf.get(i);
                 if (terms.isEmpty() && !policy.neverMatchReported().contains(r.ast())) {
                     Span at = r.ast().name() != null ? r.ast().name().span() : r.ast().span();
                     diags.add(Diagnostic.warning(at, "never-matches", "rule '" + r.id() + "' can never match: "

@@ -35,7 +35,11 @@ public final class Diagnostics {
         return false;
     }
 
-    public int errorCount() { return (int) items.stream().filter(Diagnostic::isError).count(); }
+    public int errorCount() {
+        int n = 0;
+        for (Diagnostic d : items) if (d.isError()) n++;
+        return n;
+    }
 
     /** How many were not kept because of {@link #LIMIT}. */
     public int dropped() { return dropped; }
