@@ -10,6 +10,10 @@ public final class Launcher {
     private Launcher() {}
 
     public static void main(String[] args) {
-        Application.launch(RampartApp.class, args);
+        if (args.length > 0 && args[0].equals("--screenshots")) {
+            Application.launch(Screenshots.class, java.util.Arrays.copyOfRange(args, 1, args.length));
+        } else {
+            Application.launch(RampartApp.class, args);
+        }
     }
 }

@@ -72,11 +72,16 @@ public final class EditorView {
         chain.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().hook()));
         chain.setEditable(false);
         chain.setSortable(false);
+        chain.setPrefWidth(70);
+        chain.setMinWidth(70);
         ruleTable.getColumns().add(chain);
+        ruleTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         for (RuleColumn rc : RuleColumn.values()) {
             TableColumn<RuleRow, String> col = new TableColumn<>(rc.title);
             col.setId("column-" + rc.name().toLowerCase(java.util.Locale.ROOT));
             col.setSortable(false); // the order of rules is their meaning
+            col.setPrefWidth(prefWidth(rc));
+            col.setMinWidth(Math.min(70, prefWidth(rc)));
             col.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().cell(rc)));
             col.setCellFactory(TextFieldTableCell.forTableColumn());
             col.setOnEditCommit(e -> {
@@ -90,7 +95,14 @@ public final class EditorView {
         });
         // Rows are rebuilt after every analysis; keep the user's selection on the same rule.
         ruleTable.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
-            if (now != null) lastSelected = now;
+            if (now == null) return;
+            lastSelected = now;
+            // Selecting a rule shows it in the text too, unless the text has moved on since the rows were made.
+            PolicyAnalysis a = vm.analysisProperty().get();
+            if (a != null && a.syntaxOk() && a.text().equals(codeArea.getText()) && now.start() <= codeArea.getLength()) {
+                codeArea.moveTo(now.start());
+                codeArea.requestFollowCaret();
+            }
         });
         vm.rows().addListener((ListChangeListener<RuleRow>) c -> {
             if (lastSelected != null && ruleTable.getSelectionModel().isEmpty()) reselect(lastSelected.hook(), lastSelected.id());
@@ -102,6 +114,18 @@ public final class EditorView {
             }
         });
         vm.analysisProperty().addListener((o, was, now) -> ruleTable.refresh());
+    }
+
+    /** Starting widths in proportion to what the office example's cells hold; the user can resize. */
+    private static double prefWidth(RuleColumn c) {
+        return switch (c) {
+            case NAME, SERVICE -> 110;
+            case FROM, TO, MORE, STATE -> 90;
+            case IN, OUT -> 70;
+            case PROTO, PORT, ACTION -> 60;
+            case LOG -> 50;
+            case COMMENT -> 160;
+        };
     }
 
     private final class RuleTableRow extends TableRow<RuleRow> {

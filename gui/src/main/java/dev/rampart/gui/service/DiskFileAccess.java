@@ -16,11 +16,20 @@ public final class DiskFileAccess implements FileAccess {
     /** Writes a temporary file next to the target and renames it, so a failed save never truncates the policy. */
     @Override
     public void write(Path file, String text) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // Through a symlink to the file it names, and with that file's permissions: the rename
+        // would otherwise replace the link, and a temp file is created private.
+        Path target = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(target)) {
+                try {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+                } catch (UnsupportedOperationException notPosix) {
+                    // Other file systems keep their own defaults.
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }

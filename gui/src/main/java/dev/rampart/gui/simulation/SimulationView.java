@@ -54,6 +54,9 @@ public final class SimulationView {
                 setText((t.passed() ? "\u2714 " : "\u2718 ") + t.test().name());
             }
         });
+        testList.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) vm.simulateTest(testList.getSelectionModel().getSelectedItem());
+        });
         testList.getSelectionModel().selectedItemProperty().addListener((o, was, now) ->
                 testDetailArea.setText(now == null ? "" : now.describe()));
     }

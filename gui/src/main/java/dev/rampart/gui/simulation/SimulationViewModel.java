@@ -1,7 +1,9 @@
 package dev.rampart.gui.simulation;
 
 import dev.rampart.dsl.Pipeline.Compiled;
+import dev.rampart.dsl.ast.Decl;
 import dev.rampart.dsl.ast.PacketSpec;
+import dev.rampart.dsl.fmt.Formatter;
 import dev.rampart.dsl.eval.Evaluation;
 import dev.rampart.dsl.eval.ReferenceEvaluator;
 import dev.rampart.dsl.eval.SetContents;
@@ -93,6 +95,20 @@ public final class SimulationViewModel {
                 : failed == 0 ? "All " + a.tests().size() + " tests pass"
                 : failed + " of " + a.tests().size() + " tests fail");
         testsFailing.set(failed > 0);
+    }
+
+    /** Puts a policy test's packet in the packet field and simulates it, to see its trace. */
+    public void simulateTest(TestResult t) {
+        PolicyAnalysis a = analysis.get();
+        if (a == null || t == null) return;
+        for (Decl d : a.ast().decls()) {
+            if (d instanceof Decl.Test test && test.name().value().equals(t.test().name())) {
+                packet.set(Formatter.formatPacket(test.packet()));
+                simulate();
+                return;
+            }
+        }
+        error.set("Test \"" + t.test().name() + "\" is in an included file; copy its packet from there");
     }
 
     /** Simulates the packet text against the latest analysis. */

@@ -80,6 +80,15 @@ class SimulationViewModelTest {
     }
 
     @Test
+    void aTestsPacketCanBeSimulated() {
+        var guests = sim.tests().stream().filter(t -> t.test().name().equals("guests cannot reach staff")).findFirst().orElseThrow();
+        sim.simulateTest(guests);
+        assertEquals("tcp 10.99.0.7:40000 -> 10.20.3.4:445 in guest0 out lan0", sim.packetProperty().get());
+        assertEquals("reject", sim.verdictProperty().get());
+        assertEquals("guest-to-inside", sim.decidingProperty().get().id());
+    }
+
+    @Test
     void badPacketsAndBrokenPoliciesGiveMessagesNotResults() {
         sim.packetProperty().set("tcp 10.20.3.4:50000 => 93.184.216.34:443");
         sim.simulate();
