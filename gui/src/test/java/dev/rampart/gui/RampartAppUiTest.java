@@ -75,6 +75,9 @@ class RampartAppUiTest {
         waitForExample(robot);
         assertTrue(code(robot).getText().startsWith("# Branch office SD-WAN box."));
         assertEquals("office.rampart - Rampart", stage.getTitle());
+        String opened = code(robot).getText();
+        robot.interact(() -> app.mainView().onUndo());
+        assertEquals(opened, code(robot).getText(), "opening a file is not an undoable edit");
         waitUntil("the tests have run", () -> robot.lookup("#testSummaryLabel").queryLabeled().getText().equals("All 9 tests pass"));
         // Highlighting came from the analysis: "chain" is a keyword at the start of its line.
         int chain = code(robot).getText().indexOf("chain input");

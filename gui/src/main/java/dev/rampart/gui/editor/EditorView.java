@@ -119,12 +119,13 @@ public final class EditorView {
     /** Starting widths in proportion to what the office example's cells hold; the user can resize. */
     private static double prefWidth(RuleColumn c) {
         return switch (c) {
-            case NAME, SERVICE -> 110;
+            case NAME -> 130;
+            case SERVICE -> 110;
             case FROM, TO, MORE, STATE -> 90;
             case IN, OUT -> 70;
             case PROTO, PORT, ACTION -> 60;
             case LOG -> 50;
-            case COMMENT -> 160;
+            case COMMENT -> 130;
         };
     }
 
@@ -231,6 +232,11 @@ public final class EditorView {
         });
         vm.textProperty().addListener((o, was, now) -> pushText(now));
         pushText(vm.textProperty().get());
+        vm.loadsProperty().addListener((o, was, now) -> {
+            codeArea.getUndoManager().forgetHistory();
+            codeArea.moveTo(0);
+            codeArea.showParagraphAtTop(0);
+        });
         vm.analysisProperty().addListener((o, was, now) -> restyle());
         vm.highlightedProperty().addListener((o, was, now) -> {
             restyle();

@@ -10,10 +10,13 @@ import java.time.Duration;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringExpression;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -38,6 +41,7 @@ public final class EditorViewModel {
     private final BooleanProperty tableEditable = new SimpleBooleanProperty(this, "tableEditable", true);
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
     private final ObjectProperty<RuleRef> highlighted = new SimpleObjectProperty<>(this, "highlighted");
+    private final IntegerProperty loads = new SimpleIntegerProperty(this, "loads");
     private final ObservableList<RuleRow> rows = FXCollections.observableArrayList();
     private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
     private final StringExpression title;
@@ -66,6 +70,9 @@ public final class EditorViewModel {
 
     public ReadOnlyBooleanProperty dirtyProperty() { return dirty; }
 
+    /** Counts files opened: a view resets its undo history on each, since undo must not cross files. */
+    public ReadOnlyIntegerProperty loadsProperty() { return loads; }
+
     public ReadOnlyObjectProperty<PolicyAnalysis> analysisProperty() { return analysis; }
 
     public ReadOnlyBooleanProperty tableEditableProperty() { return tableEditable; }
@@ -91,6 +98,7 @@ public final class EditorViewModel {
             savedText = content;
             text.set(content);
             dirty.set(false);
+            loads.set(loads.get() + 1);
             status.set("Opened " + path);
             analyseNow();
         }, err -> {
