@@ -75,6 +75,13 @@ class RampartAppUiTest {
         waitForExample(robot);
         assertTrue(code(robot).getText().startsWith("# Branch office SD-WAN box."));
         assertEquals("office.rampart - Rampart", stage.getTitle());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> chains = robot.lookup("#chainFilter").queryAs(javafx.scene.control.ComboBox.class);
+        robot.interact(() -> chains.getSelectionModel().select("forward"));
+        assertEquals(10, table(robot).getItems().size(), "one chain at a time");
+        assertTrue(table(robot).getItems().stream().allMatch(r -> r.hook().equals("forward")));
+        robot.interact(() -> chains.getSelectionModel().select(0));
+        assertEquals(19, table(robot).getItems().size());
         String opened = code(robot).getText();
         robot.interact(() -> app.mainView().onUndo());
         assertEquals(opened, code(robot).getText(), "opening a file is not an undoable edit");

@@ -7,7 +7,9 @@ import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
+import javafx.collections.transformation.FilteredList;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -31,6 +33,7 @@ import org.fxmisc.richtext.LineNumberFactory;
  */
 public final class EditorView {
     private static final String DRAG_FORMAT_PREFIX = "rampart-rule:";
+    private static final String ALL_CHAINS = "All chains";
 
     private final EditorViewModel vm;
     private final CodeArea codeArea = new CodeArea();
@@ -45,6 +48,7 @@ public final class EditorView {
     @FXML private Button duplicateButton;
     @FXML private Button disableButton;
     @FXML private Button deleteButton;
+    @FXML private ComboBox<String> chainFilter;
 
     public EditorView(EditorViewModel vm) { this.vm = vm; }
 
@@ -66,7 +70,13 @@ public final class EditorView {
     // ---- table ------------------------------------------------------------------------------
 
     private void setUpTable() {
-        ruleTable.setItems(vm.rows());
+        // One table for all chains, or one chain at a time; the chain's rows keep their order.
+        FilteredList<RuleRow> shown = new FilteredList<>(vm.rows());
+        chainFilter.getItems().setAll(ALL_CHAINS, "input", "forward", "output");
+        chainFilter.getSelectionModel().select(ALL_CHAINS);
+        chainFilter.valueProperty().addListener((o, was, now) ->
+                shown.setPredicate(now == null || now.equals(ALL_CHAINS) ? null : r -> r.hook().equals(now)));
+        ruleTable.setItems(shown);
         ruleTable.editableProperty().bind(vm.tableEditableProperty());
         TableColumn<RuleRow, String> chain = new TableColumn<>("Chain");
         chain.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().hook()));
@@ -110,7 +120,7 @@ public final class EditorView {
         vm.highlightedProperty().addListener((o, was, now) -> {
             ruleTable.refresh();
             if (now != null) {
-                vm.rows().stream().filter(now::refersTo).findFirst().ifPresent(ruleTable::scrollTo);
+                ruleTable.getItems().stream().filter(now::refersTo).findFirst().ifPresent(ruleTable::scrollTo);
             }
         });
         vm.analysisProperty().addListener((o, was, now) -> ruleTable.refresh());
@@ -135,7 +145,7 @@ public final class EditorView {
                 if (getItem() == null || !vm.tableEditableProperty().get()) return;
                 var db = startDragAndDrop(TransferMode.MOVE);
                 ClipboardContent content = new ClipboardContent();
-                content.putString(DRAG_FORMAT_PREFIX + getIndex());
+                content.putString(DRAG_FORMAT_PREFIX + getItem().hook() + ":" + getItem().index());
                 db.setContent(content);
                 e.consume();
             });
@@ -154,10 +164,16 @@ public final class EditorView {
             });
         }
 
+        /** The dragged rule by chain and position, which stay valid whatever the table shows. */
         private RuleRow dragged(String s) {
             if (s == null || !s.startsWith(DRAG_FORMAT_PREFIX)) return null;
-            int i = Integer.parseInt(s.substring(DRAG_FORMAT_PREFIX.length()));
-            return i >= 0 && i < vm.rows().size() ? vm.rows().get(i) : null;
+            String ref = s.substring(DRAG_FORMAT_PREFIX.length());
+            int colon = ref.lastIndexOf(':');
+            if (colon < 0) return null;
+            String hook = ref.substring(0, colon);
+            String index = ref.substring(colon + 1);
+            return vm.rows().stream().filter(r -> r.hook().equals(hook) && String.valueOf(r.index()).equals(index))
+                    .findFirst().orElse(null);
         }
 
         @Override
@@ -190,8 +206,8 @@ public final class EditorView {
     private RuleRow selected() { return ruleTable.getSelectionModel().getSelectedItem(); }
 
     private void reselect(String hook, String id) {
-        for (int i = 0; i < vm.rows().size(); i++) {
-            RuleRow r = vm.rows().get(i);
+        for (int i = 0; i < ruleTable.getItems().size(); i++) {
+            RuleRow r = ruleTable.getItems().get(i);
             if (r.hook().equals(hook) && r.id().equals(id)) {
                 ruleTable.getSelectionModel().clearAndSelect(i);
                 return;
@@ -202,7 +218,7 @@ public final class EditorView {
     @FXML
     public void onDuplicate() {
         RuleRow r = selected();
-        if (r != null && vm.duplicate(r)) ruleTable.getSelectionModel().clearAndSelect(Math.min(vm.rows().size() - 1, ruleTable.getSelectionModel().getSelectedIndex() + 1));
+        if (r != null && vm.duplicate(r)) reselect(r.hook(), r.id() + "-copy");
     }
 
     @FXML
