@@ -157,6 +157,23 @@ class EditorViewModelTest {
     }
 
     @Test
+    void formatRewritesTheFileAndMovesStayInsideTheirChain() {
+        files.files.put(path, "chain input  policy drop {\n rule a:   proto tcp accept\n  rule b: accept  rule c: drop\n}\n"
+                + "chain output policy accept {\n  rule d: drop\n}\n");
+        EditorViewModel vm = new EditorViewModel(tasks, dialogs, files, Duration.ofMillis(250));
+        vm.load(path);
+        assertFalse(vm.move(row(vm, "b"), row(vm, "a")));
+        assertTrue(vm.statusProperty().get().contains("shares its line"), vm.statusProperty().get());
+        assertFalse(vm.move(row(vm, "a"), row(vm, "d")));
+        assertEquals("a rule can only be moved within its chain", vm.statusProperty().get());
+        assertTrue(vm.format());
+        assertEquals("chain input policy drop {\n  rule a: proto tcp accept\n  rule b: accept\n  rule c: drop\n}\n"
+                + "chain output policy accept {\n  rule d: drop\n}\n", vm.textProperty().get());
+        assertTrue(vm.move(row(vm, "c"), row(vm, "a")));
+        assertEquals(List.of("c", "a", "b", "d"), ids(vm));
+    }
+
+    @Test
     void saveWritesTheTextAndClearsDirty() {
         EditorViewModel vm = loaded();
         vm.editCell(row(vm, "ping"), RuleColumn.COMMENT, "say \"hi\"");
