@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import dev.rampart.dsl.test.PolicyTests.TestResult;
+import dev.rampart.gui.editor.RuleColumn;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.control.ListView;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
@@ -51,6 +54,16 @@ public final class Screenshots extends Application {
             code.requestFollowCaret();
         });
         steps.add(() -> shoot("errors.png"));
+        steps.add(() -> app.editor().textProperty().set(app.editor().textProperty().get()
+                .replace("from nmz proto udp", "from nms proto udp")));
+        steps.add(() -> app.editor().rows().stream().filter(r -> r.id().equals("lan-out")).findFirst()
+                .ifPresent(r -> app.editor().editCell(r, RuleColumn.ACTION, "drop")));
+        steps.add(() -> {
+            @SuppressWarnings("unchecked")
+            ListView<TestResult> tests = (ListView<TestResult>) scene.lookup(".test-list");
+            tests.getItems().stream().filter(t -> !t.passed()).findFirst().ifPresent(t -> tests.getSelectionModel().select(t));
+        });
+        steps.add(() -> shoot("tests-failing.png"));
         steps.add(Platform::exit);
         app.editor().analysisProperty().addListener((o, was, now) -> {
             if (was == null) next();
