@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Rampart needs on a fresh Debian 12 machine, and nothing when
 # it is already there (apt is slow; a second run must cost nothing).
-# Usage: scripts/ensure-tools.sh build|test
+# Usage: scripts/ensure-tools.sh build|test|gui
 set -euo pipefail
 want=(openjdk-17-jdk-headless:javac maven:mvn)
 if [ "${1:-build}" = test ]; then
@@ -13,11 +13,22 @@ if [ "${1:-build}" = test ]; then
   compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||
     want+=(libclang-rt-14-dev:/nonexistent)
 fi
+# Shared libraries, as package:soname. JavaFX renders text through Pango and fontconfig even in
+# the headless tests, and the JDK's headless package does not pull them in; a real window needs GTK.
+libs=()
+case "${1:-build}" in
+  test) libs+=(libpangoft2-1.0-0:libpangoft2-1.0.so.0) ;;
+  gui) libs+=(libpangoft2-1.0-0:libpangoft2-1.0.so.0 libgtk-3-0:libgtk-3.so.0) ;;
+esac
 missing=()
 for pair in "${want[@]}"; do
   pkg=${pair%%:*} cmd=${pair##*:}
   if [[ $cmd == /* ]]; then [ -e "$cmd" ] || missing+=("$pkg"); continue; fi
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+done
+for pair in "${libs[@]}"; do
+  pkg=${pair%%:*} so=${pair##*:}
+  /sbin/ldconfig -p | grep -qF "$so" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

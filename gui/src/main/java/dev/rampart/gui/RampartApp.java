@@ -1,0 +1,104 @@
+package dev.rampart.gui;
+
+import dev.rampart.gui.editor.EditorViewModel;
+import dev.rampart.gui.service.DiskFileAccess;
+import dev.rampart.gui.service.FxDialogs;
+import dev.rampart.gui.service.FxTaskRunner;
+import dev.rampart.gui.simulation.SimulationView;
+import dev.rampart.gui.simulation.SimulationViewModel;
+import dev.rampart.gui.editor.EditorView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javafx.application.Application;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Parent;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Scene;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+
+/**
+ * The desktop app. Opens the file named on the command line, or else the office example when run
+ * from the repository, so that a first start shows a real policy.
+ */
+public class RampartApp extends Application {
+    /** Long enough not to compile between keystrokes, short enough to feel live. */
+    static final Duration TYPING_PAUSE = Duration.ofMillis(300);
+
+    private final Path initialFile;
+    private FxTaskRunner tasks;
+    private EditorViewModel editor;
+    private SimulationViewModel simulation;
+    private MainView mainView;
+
+    /** Used by the JavaFX launcher: the file comes from the command line. */
+    public RampartApp() { this(null); }
+
+    /** Used by tests and embedders: opens {@code initialFile} (null: the default). */
+    public RampartApp(Path initialFile) { this.initialFile = initialFile; }
+
+    @Override
+    public void start(Stage stage) {
+        tasks = new FxTaskRunner();
+        editor = new EditorViewModel(tasks, new FxDialogs(stage), new DiskFileAccess(), TYPING_PAUSE);
+        simulation = new SimulationViewModel(editor.analysisProperty());
+        editor.highlightedProperty().bind(simulation.decidingProperty());
+        Theme theme = new Theme();
+
+        Map<Class<?>, Supplier<Object>> controllers = Map.of(
+                MainView.class, () -> new MainView(editor, stage, theme),
+                EditorView.class, () -> new EditorView(editor),
+                SimulationView.class, () -> new SimulationView(simulation));
+        FXMLLoader loader = new FXMLLoader(RampartApp.class.getResource("main.fxml"));
+        loader.setControllerFactory(c -> {
+            Supplier<Object> s = controllers.get(c);
+            if (s == null) throw new IllegalStateException("no controller for " + c);
+            return s.get();
+        });
+        Parent root;
+        try {
+            root = loader.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the app's own main.fxml did not load", e);
+        }
+        mainView = loader.getController();
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(root, Math.min(1400, screen.getWidth()), Math.min(860, screen.getHeight()));
+        theme.apply(scene);
+        stage.setScene(scene);
+        stage.titleProperty().bind(editor.titleProperty());
+        stage.setOnCloseRequest(e -> {
+            if (!editor.mayDiscard()) e.consume();
+        });
+        stage.show();
+
+        Path file = fileToOpen();
+        if (file != null) editor.load(file);
+        else editor.statusProperty().set("No file given and examples/office.rampart not found: start typing, or File > Open");
+    }
+
+    private Path fileToOpen() {
+        if (initialFile != null) return initialFile;
+        List<String> args = getParameters() == null ? List.of() : getParameters().getUnnamed();
+        if (!args.isEmpty()) return Path.of(args.get(0));
+        Path example = Path.of("examples", "office.rampart");
+        return Files.isRegularFile(example) ? example.toAbsolutePath() : null;
+    }
+
+    @Override
+    public void stop() {
+        if (tasks != null) tasks.close();
+    }
+
+    public EditorViewModel editor() { return editor; }
+
+    public SimulationViewModel simulation() { return simulation; }
+
+    public MainView mainView() { return mainView; }
+}

@@ -1,0 +1,329 @@
+package dev.rampart.gui.editor;
+
+import dev.rampart.dsl.source.Diagnostic;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.collections.transformation.FilteredList;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.cell.TextFieldTableCell;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.StackPane;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.CodeArea;
+import org.fxmisc.richtext.LineNumberFactory;
+
+/**
+ * The two views of the policy: the rule table and the text. Both only show the view-model's text
+ * and analysis; neither keeps a model of its own, so they cannot drift apart.
+ */
+public final class EditorView {
+    private static final String DRAG_FORMAT_PREFIX = "rampart-rule:";
+    private static final String ALL_CHAINS = "All chains";
+
+    private final EditorViewModel vm;
+    private final CodeArea codeArea = new CodeArea();
+    private boolean pushingText;
+    private RuleRow lastSelected;
+
+    @FXML private SplitPane split;
+    @FXML private TableView<RuleRow> ruleTable;
+    @FXML private StackPane textPane;
+    @FXML private ListView<Diagnostic> diagnosticList;
+    @FXML private Label tableLockedLabel;
+    @FXML private Button duplicateButton;
+    @FXML private Button disableButton;
+    @FXML private Button deleteButton;
+    @FXML private ComboBox<String> chainFilter;
+
+    public EditorView(EditorViewModel vm) { this.vm = vm; }
+
+    public CodeArea codeArea() { return codeArea; }
+
+    @FXML
+    private void initialize() {
+        setUpTable();
+        setUpText();
+        setUpDiagnostics();
+        tableLockedLabel.visibleProperty().bind(vm.tableEditableProperty().not());
+        tableLockedLabel.managedProperty().bind(tableLockedLabel.visibleProperty());
+        var noSelection = ruleTable.getSelectionModel().selectedItemProperty().isNull().or(vm.tableEditableProperty().not());
+        duplicateButton.disableProperty().bind(noSelection);
+        disableButton.disableProperty().bind(noSelection);
+        deleteButton.disableProperty().bind(noSelection);
+    }
+
+    // ---- table ------------------------------------------------------------------------------
+
+    private void setUpTable() {
+        // One table for all chains, or one chain at a time; the chain's rows keep their order.
+        FilteredList<RuleRow> shown = new FilteredList<>(vm.rows());
+        chainFilter.getItems().setAll(ALL_CHAINS, "input", "forward", "output");
+        chainFilter.getSelectionModel().select(ALL_CHAINS);
+        chainFilter.valueProperty().addListener((o, was, now) ->
+                shown.setPredicate(now == null || now.equals(ALL_CHAINS) ? null : r -> r.hook().equals(now)));
+        ruleTable.setItems(shown);
+        ruleTable.editableProperty().bind(vm.tableEditableProperty());
+        TableColumn<RuleRow, String> chain = new TableColumn<>("Chain");
+        chain.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().hook()));
+        chain.setEditable(false);
+        chain.setSortable(false);
+        chain.setPrefWidth(70);
+        chain.setMinWidth(70);
+        ruleTable.getColumns().add(chain);
+        ruleTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        for (RuleColumn rc : RuleColumn.values()) {
+            TableColumn<RuleRow, String> col = new TableColumn<>(rc.title);
+            col.setId("column-" + rc.name().toLowerCase(java.util.Locale.ROOT));
+            col.setSortable(false); // the order of rules is their meaning
+            col.setPrefWidth(prefWidth(rc));
+            col.setMinWidth(Math.min(70, prefWidth(rc)));
+            col.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().cell(rc)));
+            col.setCellFactory(TextFieldTableCell.forTableColumn());
+            col.setOnEditCommit(e -> {
+                if (!vm.editCell(e.getRowValue(), rc, e.getNewValue())) ruleTable.refresh();
+            });
+            ruleTable.getColumns().add(col);
+        }
+        ruleTable.setRowFactory(t -> new RuleTableRow());
+        ruleTable.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.DELETE && ruleTable.getEditingCell() == null) onDelete();
+        });
+        // Rows are rebuilt after every analysis; keep the user's selection on the same rule.
+        ruleTable.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            if (now == null) return;
+            lastSelected = now;
+            // Selecting a rule shows it in the text too, unless the text has moved on since the rows were made.
+            PolicyAnalysis a = vm.analysisProperty().get();
+            if (a != null && a.syntaxOk() && a.text().equals(codeArea.getText()) && now.start() <= codeArea.getLength()) {
+                codeArea.moveTo(now.start());
+                codeArea.requestFollowCaret();
+            }
+        });
+        vm.rows().addListener((ListChangeListener<RuleRow>) c -> {
+            if (lastSelected != null && ruleTable.getSelectionModel().isEmpty()) reselect(lastSelected.hook(), lastSelected.id());
+        });
+        vm.highlightedProperty().addListener((o, was, now) -> {
+            ruleTable.refresh();
+            if (now != null) {
+                ruleTable.getItems().stream().filter(now::refersTo).findFirst().ifPresent(ruleTable::scrollTo);
+            }
+        });
+        vm.analysisProperty().addListener((o, was, now) -> ruleTable.refresh());
+    }
+
+    /** Starting widths in proportion to what the office example's cells hold; the user can resize. */
+    private static double prefWidth(RuleColumn c) {
+        return switch (c) {
+            case NAME -> 130;
+            case SERVICE -> 110;
+            case FROM, TO, MORE, STATE -> 90;
+            case IN, OUT -> 70;
+            case PROTO, PORT, ACTION -> 60;
+            case LOG -> 50;
+            case COMMENT -> 130;
+        };
+    }
+
+    private final class RuleTableRow extends TableRow<RuleRow> {
+        RuleTableRow() {
+            setOnDragDetected(e -> {
+                if (getItem() == null || !vm.tableEditableProperty().get()) return;
+                var db = startDragAndDrop(TransferMode.MOVE);
+                ClipboardContent content = new ClipboardContent();
+                content.putString(DRAG_FORMAT_PREFIX + getItem().hook() + ":" + getItem().index());
+                db.setContent(content);
+                e.consume();
+            });
+            setOnDragOver(e -> {
+                RuleRow dragged = dragged(e.getDragboard().getString());
+                if (dragged != null && getItem() != null && dragged.hook().equals(getItem().hook())) {
+                    e.acceptTransferModes(TransferMode.MOVE);
+                }
+                e.consume();
+            });
+            setOnDragDropped(e -> {
+                RuleRow dragged = dragged(e.getDragboard().getString());
+                boolean done = dragged != null && getItem() != null && vm.move(dragged, getItem());
+                e.setDropCompleted(done);
+                e.consume();
+            });
+        }
+
+        /** The dragged rule by chain and position, which stay valid whatever the table shows. */
+        private RuleRow dragged(String s) {
+            if (s == null || !s.startsWith(DRAG_FORMAT_PREFIX)) return null;
+            String ref = s.substring(DRAG_FORMAT_PREFIX.length());
+            int colon = ref.lastIndexOf(':');
+            if (colon < 0) return null;
+            String hook = ref.substring(0, colon);
+            String index = ref.substring(colon + 1);
+            return vm.rows().stream().filter(r -> r.hook().equals(hook) && String.valueOf(r.index()).equals(index))
+                    .findFirst().orElse(null);
+        }
+
+        @Override
+        protected void updateItem(RuleRow row, boolean empty) {
+            super.updateItem(row, empty);
+            getStyleClass().removeAll("disabled-rule", "deciding", "error", "warning");
+            setTooltip(null);
+            if (empty || row == null) return;
+            if (row.disabled()) getStyleClass().add("disabled-rule");
+            RuleRef h = vm.highlightedProperty().get();
+            if (h != null && h.refersTo(row)) getStyleClass().add("deciding");
+            List<String> messages = new ArrayList<>();
+            boolean error = false;
+            PolicyAnalysis a = vm.analysisProperty().get();
+            if (a != null && a.syntaxOk()) {
+                for (Diagnostic d : a.diagnostics()) {
+                    if (d.span().file() == a.source() && d.span().start() >= row.start() && d.span().start() < row.end()) {
+                        messages.add(d.message());
+                        error |= d.isError();
+                    }
+                }
+            }
+            if (!messages.isEmpty()) {
+                getStyleClass().add(error ? "error" : "warning");
+                setTooltip(new Tooltip(String.join("\n", messages)));
+            }
+        }
+    }
+
+    private RuleRow selected() { return ruleTable.getSelectionModel().getSelectedItem(); }
+
+    private void reselect(String hook, String id) {
+        for (int i = 0; i < ruleTable.getItems().size(); i++) {
+            RuleRow r = ruleTable.getItems().get(i);
+            if (r.hook().equals(hook) && r.id().equals(id)) {
+                ruleTable.getSelectionModel().clearAndSelect(i);
+                return;
+            }
+        }
+    }
+
+    @FXML
+    public void onDuplicate() {
+        RuleRow r = selected();
+        if (r != null && vm.duplicate(r)) reselect(r.hook(), r.id() + "-copy");
+    }
+
+    @FXML
+    public void onToggleDisabled() {
+        RuleRow r = selected();
+        if (r != null && vm.toggleDisabled(r)) reselect(r.hook(), r.id());
+    }
+
+    @FXML
+    public void onDelete() {
+        RuleRow r = selected();
+        if (r != null) vm.delete(r);
+    }
+
+    @FXML
+    public void onFormat() { vm.format(); }
+
+    // ---- text -------------------------------------------------------------------------------
+
+    private void setUpText() {
+        codeArea.setId("codeArea");
+        codeArea.getStyleClass().add("policy-text");
+        codeArea.setParagraphGraphicFactory(LineNumberFactory.get(codeArea));
+        textPane.getChildren().add(new VirtualizedScrollPane<>(codeArea));
+        codeArea.textProperty().addListener((o, was, now) -> {
+            if (!pushingText) vm.textProperty().set(now);
+        });
+        vm.textProperty().addListener((o, was, now) -> pushText(now));
+        pushText(vm.textProperty().get());
+        vm.loadsProperty().addListener((o, was, now) -> {
+            codeArea.getUndoManager().forgetHistory();
+            codeArea.moveTo(0);
+            codeArea.showParagraphAtTop(0);
+        });
+        vm.analysisProperty().addListener((o, was, now) -> restyle());
+        vm.highlightedProperty().addListener((o, was, now) -> {
+            restyle();
+            if (now != null && now.end() <= codeArea.getLength()) {
+                codeArea.moveTo(now.start());
+                codeArea.requestFollowCaret();
+            }
+        });
+    }
+
+    /**
+     * Replaces only the part of the text that changed, so a table edit is one small, undoable
+     * change in the text view and the caret and scroll position elsewhere stay put.
+     */
+    private void pushText(String now) {
+        String old = codeArea.getText();
+        if (old.equals(now)) return;
+        int prefix = 0, max = Math.min(old.length(), now.length());
+        while (prefix < max && old.charAt(prefix) == now.charAt(prefix)) prefix++;
+        int suffix = 0;
+        while (suffix < max - prefix && old.charAt(old.length() - 1 - suffix) == now.charAt(now.length() - 1 - suffix)) suffix++;
+        pushingText = true;
+        try {
+            codeArea.replaceText(prefix, old.length() - suffix, now.substring(prefix, now.length() - suffix));
+        } finally {
+            pushingText = false;
+        }
+    }
+
+    private void restyle() {
+        PolicyAnalysis a = vm.analysisProperty().get();
+        // Styles computed for an older text would land on the wrong characters; the next analysis repaints.
+        if (a == null || !a.text().equals(codeArea.getText())) return;
+        List<StyledRange> ranges = new ArrayList<>(a.styles());
+        RuleRef h = vm.highlightedProperty().get();
+        if (h != null) ranges.add(new StyledRange(h.start(), h.end(), "deciding"));
+        codeArea.setStyleSpans(0, StyleSpansFactory.build(ranges, codeArea.getLength()));
+    }
+
+    public void undo() { codeArea.undo(); }
+
+    public void redo() { codeArea.redo(); }
+
+    // ---- diagnostics ------------------------------------------------------------------------
+
+    private void setUpDiagnostics() {
+        diagnosticList.setItems(vm.diagnostics());
+        diagnosticList.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(Diagnostic d, boolean empty) {
+                super.updateItem(d, empty);
+                getStyleClass().removeAll("error", "warning");
+                if (empty || d == null) {
+                    setText(null);
+                    return;
+                }
+                getStyleClass().add(d.isError() ? "error" : "warning");
+                PolicyAnalysis a = vm.analysisProperty().get();
+                boolean here = a != null && d.span().file() == a.source();
+                String suggestion = d.suggestion() == null ? "" : " - " + d.suggestion();
+                setText((here ? d.span().line() + ":" + d.span().column() + "  " + d.message() : d.headline()) + suggestion);
+            }
+        });
+        diagnosticList.setOnMouseClicked(e -> {
+            Diagnostic d = diagnosticList.getSelectionModel().getSelectedItem();
+            PolicyAnalysis a = vm.analysisProperty().get();
+            if (d != null && a != null && d.span().file() == a.source() && d.span().start() <= codeArea.getLength()) {
+                codeArea.moveTo(d.span().start());
+                codeArea.requestFollowCaret();
+                Platform.runLater(codeArea::requestFocus);
+            }
+        });
+    }
+}

@@ -1,0 +1,239 @@
+package dev.rampart.gui.editor;
+
+import dev.rampart.dsl.fmt.Formatter;
+import dev.rampart.dsl.source.Diagnostic;
+import dev.rampart.gui.service.Dialogs;
+import dev.rampart.gui.service.FileAccess;
+import dev.rampart.gui.service.TaskRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringExpression;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The policy being edited. The text is the single source of truth: the text view edits it
+ * directly, table commands rewrite it through {@link RuleEdits}, and every change is analysed
+ * again (debounced, in the background) to refresh the table, the diagnostics and the tests.
+ */
+public final class EditorViewModel {
+    private final TaskRunner tasks;
+    private final Dialogs dialogs;
+    private final FileAccess files;
+    private final Duration debounce;
+
+    private final StringProperty text = new SimpleStringProperty(this, "text", "");
+    private final ObjectProperty<Path> file = new SimpleObjectProperty<>(this, "file");
+    private final BooleanProperty dirty = new SimpleBooleanProperty(this, "dirty");
+    private final ObjectProperty<PolicyAnalysis> analysis = new SimpleObjectProperty<>(this, "analysis");
+    private final BooleanProperty tableEditable = new SimpleBooleanProperty(this, "tableEditable", true);
+    private final StringProperty status = new SimpleStringProperty(this, "status", "");
+    private final ObjectProperty<RuleRef> highlighted = new SimpleObjectProperty<>(this, "highlighted");
+    private final IntegerProperty loads = new SimpleIntegerProperty(this, "loads");
+    private final ObservableList<RuleRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
+    private final StringExpression title;
+
+    private String savedText = "";
+    private TaskRunner.Cancellable pending;
+    private long generation;
+
+    public EditorViewModel(TaskRunner tasks, Dialogs dialogs, FileAccess files, Duration debounce) {
+        this.tasks = tasks;
+        this.dialogs = dialogs;
+        this.files = files;
+        this.debounce = debounce;
+        text.addListener((o, was, now) -> {
+            dirty.set(!now.equals(savedText));
+            scheduleAnalysis();
+        });
+        title = Bindings.createStringBinding(
+                () -> (dirty.get() ? "*" : "") + (file.get() == null ? "untitled" : file.get().getFileName().toString()) + " - Rampart",
+                dirty, file);
+    }
+
+    public StringProperty textProperty() { return text; }
+
+    public ReadOnlyObjectProperty<Path> fileProperty() { return file; }
+
+    public ReadOnlyBooleanProperty dirtyProperty() { return dirty; }
+
+    /** Counts files opened: a view resets its undo history on each, since undo must not cross files. */
+    public ReadOnlyIntegerProperty loadsProperty() { return loads; }
+
+    public ReadOnlyObjectProperty<PolicyAnalysis> analysisProperty() { return analysis; }
+
+    public ReadOnlyBooleanProperty tableEditableProperty() { return tableEditable; }
+
+    public StringProperty statusProperty() { return status; }
+
+    /** The rule the simulation decided with, shown in both views; null for none. */
+    public ObjectProperty<RuleRef> highlightedProperty() { return highlighted; }
+
+    public ObservableList<RuleRow> rows() { return rows; }
+
+    public ObservableList<Diagnostic> diagnostics() { return diagnostics; }
+
+    public StringExpression titleProperty() { return title; }
+
+    // ---- files ------------------------------------------------------------------------------
+
+    /** Reads {@code path} in the background and shows it; a read error leaves the current text alone. */
+    public void load(Path path) {
+        status.set("Opening " + path + " ...");
+        tasks.submit(() -> files.read(path), content -> {
+            file.set(path);
+            savedText = content;
+            text.set(content);
+            dirty.set(false);
+            loads.set(loads.get() + 1);
+            status.set("Opened " + path);
+            analyseNow();
+        }, err -> {
+            status.set("Could not open " + path);
+            dialogs.showError("Could not open " + path, describe(err));
+        });
+    }
+
+    public void open() {
+        if (dirty.get() && !dialogs.confirmDiscard(displayName())) return;
+        Path dir = file.get() == null ? null : file.get().toAbsolutePath().getParent();
+        dialogs.chooseFileToOpen(dir).ifPresent(this::load);
+    }
+
+    public void save() {
+        if (file.get() == null) saveAs();
+        else writeTo(file.get());
+    }
+
+    public void saveAs() {
+        dialogs.chooseFileToSave(file.get()).ifPresent(this::writeTo);
+    }
+
+    private void writeTo(Path path) {
+        String snapshot = text.get();
+        tasks.submit(() -> {
+            files.write(path, snapshot);
+            return snapshot;
+        }, written -> {
+            file.set(path);
+            savedText = written;
+            dirty.set(!text.get().equals(savedText));
+            status.set("Saved " + path);
+        }, err -> dialogs.showError("Could not save " + path, describe(err)));
+    }
+
+    /** Asks before a window closes or another file replaces this one; true when it may go ahead. */
+    public boolean mayDiscard() {
+        return !dirty.get() || dialogs.confirmDiscard(displayName());
+    }
+
+    private String displayName() { return file.get() == null ? "The policy" : file.get().getFileName().toString(); }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    // ---- analysis ---------------------------------------------------------------------------
+
+    private void scheduleAnalysis() {
+        if (pending != null) pending.cancel();
+        pending = tasks.schedule(debounce, this::analyseNow);
+    }
+
+    /** Analyses the current text now; a result that arrives after a newer edit is dropped. */
+    public void analyseNow() {
+        if (pending != null) pending.cancel();
+        pending = null;
+        long gen = ++generation;
+        String snapshot = text.get();
+        Path f = file.get();
+        String name = f == null ? "untitled.rampart" : f.toString();
+        Path baseDir = f == null ? Path.of("").toAbsolutePath() : f.toAbsolutePath().getParent();
+        tasks.submit(() -> PolicyAnalysis.of(name, snapshot, baseDir), a -> {
+            if (gen == generation) apply(a);
+        }, err -> status.set("Internal error while compiling: " + describe(err)));
+    }
+
+    private void apply(PolicyAnalysis a) {
+        analysis.set(a);
+        diagnostics.setAll(a.diagnostics());
+        tableEditable.set(a.syntaxOk());
+        // While the text does not parse, the table keeps the last rows that did: a half-typed
+        // line should not make every rule after it vanish from the table.
+        if (a.syntaxOk()) rows.setAll(a.rows());
+        status.set(a.errorCount() + " errors, " + a.warningCount() + " warnings");
+    }
+
+    // ---- table commands ---------------------------------------------------------------------
+
+    /** Whether table rows still describe the current text (no keystroke since the last analysis). */
+    private PolicyAnalysis current() {
+        PolicyAnalysis a = analysis.get();
+        if (a == null || !a.syntaxOk()) {
+            status.set("Fix the syntax errors in the text before editing in the table");
+            return null;
+        }
+        if (!a.text().equals(text.get())) {
+            analyseNow();
+            status.set("The table was catching up with the text; try again");
+            return null;
+        }
+        return a;
+    }
+
+    public boolean editCell(RuleRow row, RuleColumn column, String value) {
+        PolicyAnalysis a = current();
+        return a != null && apply(RuleEdits.setCell(a.text(), row, column, value));
+    }
+
+    public boolean toggleDisabled(RuleRow row) {
+        PolicyAnalysis a = current();
+        return a != null && apply(RuleEdits.toggleDisabled(a.text(), row));
+    }
+
+    public boolean duplicate(RuleRow row) {
+        PolicyAnalysis a = current();
+        return a != null && apply(RuleEdits.duplicate(a.text(), a.ast(), row));
+    }
+
+    public boolean delete(RuleRow row) {
+        PolicyAnalysis a = current();
+        return a != null && apply(RuleEdits.delete(a.text(), row));
+    }
+
+    public boolean move(RuleRow row, RuleRow target) {
+        PolicyAnalysis a = current();
+        return a != null && apply(RuleEdits.move(a.text(), row, target));
+    }
+
+    /** Rewrites the whole file in canonical form; refused while it does not parse. */
+    public boolean format() {
+        PolicyAnalysis a = current();
+        return a != null && apply(new RuleEdits.Outcome(Formatter.format(a.ast()), null));
+    }
+
+    private boolean apply(RuleEdits.Outcome o) {
+        if (!o.ok()) {
+            status.set(o.error());
+            return false;
+        }
+        text.set(o.text());
+        // A table edit shows in the table at once rather than after the typing delay.
+        analyseNow();
+        return true;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.rampart.gui.service;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The questions and messages view-models put to the user, so they can be tested without windows. */
+public interface Dialogs {
+    Optional<Path> chooseFileToOpen(Path initialDirectory);
+
+    Optional<Path> chooseFileToSave(Path suggestion);
+
+    /** True when the user agrees to lose unsaved changes to {@code what}. */
+    boolean confirmDiscard(String what);
+
+    void showError(String title, String message);
+}

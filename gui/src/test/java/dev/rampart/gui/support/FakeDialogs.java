@@ -1,0 +1,31 @@
+package dev.rampart.gui.support;
+
+import dev.rampart.gui.service.Dialogs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Answers dialogs from fields and records the errors shown. */
+public final class FakeDialogs implements Dialogs {
+    public Path openAnswer;
+    public Path saveAnswer;
+    public boolean discardAnswer;
+    public int discardQuestions;
+    public final List<String> errors = new ArrayList<>();
+
+    @Override
+    public Optional<Path> chooseFileToOpen(Path initialDirectory) { return Optional.ofNullable(openAnswer); }
+
+    @Override
+    public Optional<Path> chooseFileToSave(Path suggestion) { return Optional.ofNullable(saveAnswer); }
+
+    @Override
+    public boolean confirmDiscard(String what) {
+        discardQuestions++;
+        return discardAnswer;
+    }
+
+    @Override
+    public void showError(String title, String message) { errors.add(title + ": " + message); }
+}
