@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 /*
  * Rule sets of the datapath benchmark: ClassBench-style ACL rules from the project's generator,
  * for Rampart (a table) and for nftables (the same rules as one linear chain), such that the

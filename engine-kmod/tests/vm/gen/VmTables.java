@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 /*
  * The tables the VM tests load, compiled by the project's own TableCompiler from IR built here,
  * and the conformance workload: random keys with the reference evaluator's answer for each.

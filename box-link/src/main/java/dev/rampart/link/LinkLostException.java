@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.link;
 
 /** The path to the box broke (cut connection, dead line, timeout): worth a reconnect, unlike a refusal. */

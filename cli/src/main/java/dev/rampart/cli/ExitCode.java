@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.cli;
 
 /** The CLI's exit codes, the same for every command so scripts can rely on them. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.gui.editor;
 
 /** A rule to point out in both views: by chain and id, with its place in the analysed text. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 /**
  * The syntax tree: immutable records, every node with its source span, nothing resolved yet.
  * Names, literals and ports are kept as the words the user wrote ({@link dev.rampart.dsl.ast.Operand.Word});

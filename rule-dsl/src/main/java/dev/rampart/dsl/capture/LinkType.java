@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.capture;
 
 /** The LINKTYPE_ values this reader decodes (tcpdump.org link-layer header types). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 /**
  * Running real captures through a policy: reading pcap and pcapng files as a stream
  * ({@link dev.rampart.dsl.capture.CaptureReader}), decoding frames to the classification key

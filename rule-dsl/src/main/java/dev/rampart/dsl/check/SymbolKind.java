@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.check;
 
 /** What a declared name stands for; the words are the ones diagnostics use ("'web' is a service, not a net"). */

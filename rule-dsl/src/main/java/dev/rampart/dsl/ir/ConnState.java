@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.ir;
 
 /** Conntrack state as nftables' ct state names it; the ordinal is the STATE field's value. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.ir;
 
 /** Where a chain is attached; each hook sees IPv4 and IPv6. */

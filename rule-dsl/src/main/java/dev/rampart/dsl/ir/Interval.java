@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.ir;
 
 /** A closed interval [lo, hi] of 128-bit values; lo &lt;= hi. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.parse;
 
 /** The kinds of token; keywords are plain words because they are reserved only where expected. */

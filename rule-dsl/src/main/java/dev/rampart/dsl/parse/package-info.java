@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 /**
  * Lexer and hand-written recursive-descent parser of the Rampart rule language
  * (docs/language.md): {@link dev.rampart.dsl.parse.Parser#parse} for policy files,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.source;
 
 /** A half-open range [start, end) of chars in one source file. Every AST node and diagnostic has one. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.table;
 
 import dev.rampart.dsl.ir.DynSet;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.table;
 
 /** Why a blob was refused: the same code and byte offset as the C core's rampart_verify(). */
