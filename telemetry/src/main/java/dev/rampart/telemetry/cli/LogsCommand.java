@@ -91,7 +91,7 @@ public final class LogsCommand implements Callable<Integer> {
     }
 
     /** Polls for rows after the last one shown; records arrive in batches, so once a second is enough. */
-    private void follow(FlowStore store, FlowFilter f, Flow last, PrintWriter out) throws SQLException, InterruptedException {
+    private void follow(FlowStore store, FlowFilter f, Flow last, PrintWriter out) throws SQLException {
         Cursor shown = last == null ? null : new Cursor(last.timeMs(), last.box(), last.seq());
         while (!Thread.currentThread().isInterrupted()) {
             FlowFilter recent = shown == null ? f : f.since(shown.timeMs());
@@ -109,7 +109,13 @@ public final class LogsCommand implements Callable<Integer> {
                 Flow l = fresh.get(fresh.size() - 1);
                 shown = new Cursor(l.timeMs(), l.box(), l.seq());
             }
-            Thread.sleep(1000);
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                // Stopping is the normal end of following (the GUI stops its viewer thread this way).
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

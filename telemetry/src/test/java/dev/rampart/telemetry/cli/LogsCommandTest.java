@@ -73,6 +73,27 @@ class LogsCommandTest {
         assertTrue(lines.get(0).contains("#2 ") && lines.get(1).contains("#3 "), r.out());
     }
 
+    @Test void followPrintsOnlyRecordsStoredLaterThatMatch() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new LogsCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(new StringWriter()));
+        Thread t = new Thread(() -> cl.execute("--db", url, "--follow", "--verdict", "drop"));
+        t.setDaemon(true);
+        t.start();
+        try (FlowStore s = FlowStore.open(url, "", "")) {
+            for (int i = 0; i < 500 && !out.toString().contains("#2 "); i++) Thread.sleep(10);
+            s.insert(List.of(row(4, 4_000, Flow.ACCEPT, "10.0.0.5", "10.0.0.6", 1), row(5, 5_000, Flow.DROP, "10.0.0.7", "10.0.0.8", 2)));
+            for (int i = 0; i < 500 && !out.toString().contains("#5 "); i++) Thread.sleep(10);
+        } finally {
+            t.interrupt();
+            t.join(5_000);
+        }
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(2, lines.size(), out.toString());
+        assertTrue(lines.get(0).contains("#2 ") && lines.get(1).contains("#5 "), out.toString());
+    }
+
     @Test void badValuesGetAClearMessageAndNoStackTrace() {
         Run proto = run("--proto", "tpc");
         assertEquals(2, proto.code());
