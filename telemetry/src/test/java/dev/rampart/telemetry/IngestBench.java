@@ -1,0 +1,63 @@
+package dev.rampart.telemetry;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Ingest rate into the store, and the viewer's first-page and top-talkers latency over what was
+ * ingested. Not a test: run by hand, e.g.
+ * {@code java -cp ... dev.rampart.telemetry.IngestBench 1000000 10000 [jdbc-url user password]}.
+ */
+public final class IngestBench {
+    public static void main(String[] args) throws Exception {
+        int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        Path tmp = null;
+        String url;
+        if (args.length > 2) {
+            url = args[2];
+        } else {
+            tmp = Files.createTempDirectory("rampart-bench");
+            url = FlowStore.h2Url(tmp.resolve("flows"));
+        }
+        SplittableRandom rnd = new SplittableRandom(7);
+        long t0 = System.currentTimeMillis() - 3_600_000L;
+        try (FlowStore store = FlowStore.open(url, args.length > 3 ? args[3] : "", args.length > 4 ? args[4] : "")) {
+            long start = System.nanoTime();
+            List<Flow> rows = new ArrayList<>(batch);
+            for (int i = 0; i < total; i++) {
+                String src = "10." + rnd.nextInt(4) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256);
+                String dst = "192.168." + rnd.nextInt(4) + "." + rnd.nextInt(256);
+                rows.add(new Flow("bench", i, t0 + (long) i * 3_600_000L / total, rnd.nextInt(3), rnd.nextInt(10) == 0 ? 1 : 0,
+                        rnd.nextInt(4) == 0 ? 17 : 6, 4, src, dst, 1024 + rnd.nextInt(60000), rnd.nextInt(1024), "eth0", "",
+                        rnd.nextInt(50), 1, 1 + rnd.nextInt(20), 60 + rnd.nextInt(20_000)));
+                if (rows.size() == batch) {
+                    store.insert(rows);
+                    rows.clear();
+                }
+            }
+            store.insert(rows);
+            double s = (System.nanoTime() - start) / 1e9;
+            System.out.printf("ingest: %d records in %.1f s = %.0f records/s (batches of %d)%n", total, s, total / s, batch);
+            for (int round = 0; round < 3; round++) {
+                long q = System.nanoTime();
+                FlowPage p = store.newest(FlowFilter.ALL.address("10.1.7.7", FlowFilter.Side.EITHER, true).verdict(Flow.DROP, false),
+                        Optional.empty(), 100);
+                double firstPage = (System.nanoTime() - q) / 1e6;
+                q = System.nanoTime();
+                List<Talker> top = store.topTalkers(System.currentTimeMillis() - 3_600_000L, System.currentTimeMillis(), 10);
+                double talkers = (System.nanoTime() - q) / 1e6;
+                System.out.printf("round %d: first page of dropped, not 10.1.7.7 (%d rows): %.1f ms; top talkers of the last hour (%d): %.0f ms%n",
+                        round, p.rows().size(), firstPage, top.size(), talkers);
+            }
+        } finally {
+            if (tmp != null) try (var w = Files.walk(tmp)) {
+                for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.rampart.telemetry;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The same contract against a real PostgreSQL server that the test starts and removes. */
+class PostgresFlowStoreTest extends FlowStoreContract {
+    static PgServer server;
+
+    @BeforeAll static void startServer() throws Exception {
+        server = PgServer.start();
+    }
+
+    @AfterAll static void stopServer() throws Exception {
+        if (server != null) server.close();
+    }
+
+    @Override FlowStore freshStore() throws Exception {
+        return FlowStore.open(server.newDatabase(), "postgres", "");
+    }
+}
