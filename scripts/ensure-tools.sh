@@ -12,6 +12,8 @@ if [ "${1:-build}" = test ]; then
   [ -e /usr/include/zlib.h ] || want+=(zlib1g-dev:/nonexistent)
   compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||
     want+=(libclang-rt-14-dev:/nonexistent)
+  # The telemetry tests start their own PostgreSQL server from the packaged binaries.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || want+=(postgresql:/nonexistent)
 fi
 # Shared libraries, as package:soname. JavaFX renders text through Pango and fontconfig even in
 # the headless tests, and the JDK's headless package does not pull them in; a real window needs GTK.

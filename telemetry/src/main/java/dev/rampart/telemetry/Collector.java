@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.telemetry;
 
 import dev.rampart.link.BoxConnection;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.telemetry;
 
 /** Where a newest-first page ended: the next page starts strictly after this row in (time, box, seq) order. */

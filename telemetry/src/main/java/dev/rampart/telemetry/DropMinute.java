@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.telemetry;
 
 /** Packets seen and packets denied (drop or reject) in one minute starting at {@code minuteMs}. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.telemetry;
 
 /** Sequence numbers [firstSeq, lastSeq] of a box that the collector never received. */
