@@ -147,35 +147,20 @@ public final class FlowStore implements AutoCloseable {
     }
 
     public synchronized List<Gap> gaps(String box) throws SQLException {
-        List<Gap> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT first_seq, last_seq, detected_ms FROM flow_gaps WHERE box = ? ORDER BY first_seq")) {
-            ps.setString(1, box);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new Gap(box, rs.getLong(1), rs.getLong(2), rs.getLong(3)));
-            }
-        } finally {
-            db.commit();
-        }
-        return out;
+        return query("SELECT first_seq, last_seq, detected_ms FROM flow_gaps WHERE box = ? ORDER BY first_seq",
+                List.of(box), rs -> new Gap(box, rs.getLong(1), rs.getLong(2), rs.getLong(3)));
     }
 
     /** The highest sequence number stored for a box: a collector resumes after it. */
     public synchronized OptionalLong highestSeq(String box) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("SELECT MAX(seq) FROM flows WHERE box = ?")) {
-            ps.setString(1, box);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long v = rs.getLong(1);
-                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
-            }
-        } finally {
-            db.commit();
-        }
+        return query("SELECT MAX(seq) FROM flows WHERE box = ?", List.of(box), rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+        }).get(0);
     }
 
     public synchronized long count() throws SQLException {
-        return scalar("SELECT COUNT(*) FROM flows");
+        return query("SELECT COUNT(*) FROM flows", List.of(), rs -> rs.getLong(1)).get(0);
     }
 
     // ---- the viewer's queries -------------------------------------------------------------------------
@@ -193,16 +178,8 @@ public final class FlowStore implements AutoCloseable {
             w.args.add(c.seq());
         });
         String sql = "SELECT " + COLUMNS + " FROM flows" + w.sql() + " ORDER BY time_ms DESC, box DESC, seq DESC LIMIT ?";
-        List<Flow> rows = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            int i = w.bind(ps);
-            ps.setInt(i, limit + 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) rows.add(flow(rs));
-            }
-        } finally {
-            db.commit();
-        }
+        w.args.add(limit + 1);
+        List<Flow> rows = query(sql, w.args, FlowStore::flow);
         if (rows.size() <= limit) return new FlowPage(rows, Optional.empty());
         List<Flow> page = rows.subList(0, limit);
         return new FlowPage(page, Optional.of(Cursor.of(page.get(limit - 1))));
@@ -212,18 +189,8 @@ public final class FlowStore implements AutoCloseable {
     public synchronized List<Talker> topTalkers(long fromMs, long toMs, int n) throws SQLException {
         String sql = "SELECT src_addr, COUNT(*), SUM(packets), SUM(bytes) FROM flows WHERE time_ms >= ? AND time_ms < ? "
                 + "GROUP BY src_addr ORDER BY SUM(bytes) DESC, SUM(packets) DESC, src_addr LIMIT ?";
-        List<Talker> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setLong(1, fromMs);
-            ps.setLong(2, toMs);
-            ps.setInt(3, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new Talker(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-            }
-        } finally {
-            db.commit();
-        }
-        return out;
+        return query(sql, List.of(fromMs, toMs, n),
+                rs -> new Talker(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
     }
 
     /** One entry per minute of [fromMs, toMs) (rounded out to whole minutes), minutes without traffic included. */
@@ -234,17 +201,9 @@ public final class FlowStore implements AutoCloseable {
         // Integer division of non-negative BIGINTs truncates the same way on both databases.
         String sql = "SELECT time_ms / 60000, SUM(packets), SUM(CASE WHEN verdict <> 0 THEN packets ELSE 0 END) "
                 + "FROM flows WHERE time_ms >= ? AND time_ms < ? GROUP BY time_ms / 60000";
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setLong(1, fromMs);
-            ps.setLong(2, toMs);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long m = rs.getLong(1);
-                    byMinute.put(m, new DropMinute(m * 60_000L, rs.getLong(2), rs.getLong(3)));
-                }
-            }
-        } finally {
-            db.commit();
+        for (DropMinute d : query(sql, List.of(fromMs, toMs),
+                rs -> new DropMinute(rs.getLong(1) * 60_000L, rs.getLong(2), rs.getLong(3)))) {
+            byMinute.put(d.minuteMs() / 60_000L, d);
         }
         return List.copyOf(byMinute.values());
     }
@@ -253,18 +212,8 @@ public final class FlowStore implements AutoCloseable {
     public synchronized List<RuleTraffic> perRule(long fromMs, long toMs) throws SQLException {
         String sql = "SELECT rule_id, COUNT(*), SUM(packets), SUM(bytes), MAX(time_ms) FROM flows "
                 + "WHERE time_ms >= ? AND time_ms < ? GROUP BY rule_id ORDER BY SUM(packets) DESC, rule_id";
-        List<RuleTraffic> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setLong(1, fromMs);
-            ps.setLong(2, toMs);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next())
-                    out.add(new RuleTraffic(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
-            }
-        } finally {
-            db.commit();
-        }
-        return out;
+        return query(sql, List.of(fromMs, toMs),
+                rs -> new RuleTraffic(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
     }
 
     // ---- retention ----------------------------------------------------------------------------------
@@ -330,13 +279,24 @@ public final class FlowStore implements AutoCloseable {
 
     // ---- helpers ------------------------------------------------------------------------------------
 
-    private long scalar(String sql) throws SQLException {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** A read: arguments bound in order, one value per row; the read-only transaction ends either way. */
+    private <T> List<T> query(String sql, List<?> args, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            int i = 1;
+            for (Object a : args) ps.setObject(i++, a);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(row.read(rs));
+            }
         } finally {
             db.commit();
         }
+        return out;
     }
 
     private static Flow flow(ResultSet rs) throws SQLException {
@@ -352,12 +312,6 @@ public final class FlowStore implements AutoCloseable {
         void and(String term) { terms.add(term); }
 
         String sql() { return terms.isEmpty() ? "" : " WHERE " + String.join(" AND ", terms); }
-
-        int bind(PreparedStatement ps) throws SQLException {
-            int i = 1;
-            for (Object a : args) ps.setObject(i++, a);
-            return i;
-        }
 
         /** column(s) = value, on one side or either, negated as asked ("either" negated: on neither side). */
         <T> void match(FlowFilter.Match<T> m, String srcCol, String dstCol) {
