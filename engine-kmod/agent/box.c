@@ -2,6 +2,7 @@
 /* Box state, confirm deadline, persistence and the simulated office traffic. */
 #define _GNU_SOURCE
 #include "box.h"
+#include "ipfix.h"
 #include "rampart_nl.h"
 
 #include <errno.h>
@@ -604,6 +605,18 @@ static void v4_bytes(uint8_t out[16], uint32_t a)
 	out[15] = a;
 }
 
+/* The simulated office's interfaces get fixed indices, as a box would number them (1 is lo). */
+static uint32_t sim_ifindex(const char *name)
+{
+	static const char *names[] = { "lan0", "wan0", "mgmt0" };
+	uint32_t i;
+
+	for (i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return i + 2;
+	return 0;
+}
+
 static void classify_one(struct box *b, uint64_t wall)
 {
 	struct pkt p;
@@ -637,6 +650,14 @@ static void classify_one(struct box *b, uint64_t wall)
 		r->sport = (uint16_t)p.sport;
 		r->dport = (uint16_t)p.dport;
 		r->rule_id = res.rule_index == RAMPART_NO_RULE ? 0 : res.rule_id;
+		r->packets = 1;
+		r->bytes = p.bytes;
+		r->first_ms = r->last_ms = wall;
+		r->in_if = sim_ifindex(p.iif);
+		r->out_if = sim_ifindex(p.oif);
+		r->tcp_flags = p.proto == 6 ? (uint16_t)p.flags : 0;
+		if (b->ipfix)
+			ipfix_export(b->ipfix, r, mono_ms(), wall);
 	}
 }
 

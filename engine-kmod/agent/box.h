@@ -31,6 +31,13 @@ struct record {
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 	uint32_t rule_id;
+	/* Flow counters, appended for IPFIX export (new fields go last: other code writes this
+	 * struct as is). The simulator fills them for its one-packet records; kernel flow
+	 * aggregation fills them per flow. */
+	uint64_t packets, bytes;
+	uint64_t first_ms, last_ms; /* unix ms of the first and last packet */
+	uint32_t in_if, out_if;     /* interface index, 0 when unknown or none */
+	uint16_t tcp_flags;         /* OR of the TCP flags seen (0 for other protocols) */
 };
 
 #define BOX_RECORDS 1024
@@ -38,6 +45,7 @@ struct record {
 enum box_state { BOX_EMPTY = 0, BOX_CONFIRMED = 1, BOX_PROBATION = 2 };
 
 struct rnl;
+struct ipfix;
 
 struct box {
 	struct table *running, *confirmed, *previous;
@@ -51,6 +59,7 @@ struct box {
 	unsigned rate;              /* generated packets per second */
 	uint64_t gen_ms;            /* last generator run */
 	char last_event[200];       /* shown by status: last revert, load, restore */
+	struct ipfix *ipfix;        /* every new record is exported here when set (--ipfix) */
 };
 
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now_ms);

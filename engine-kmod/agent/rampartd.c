@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #include "box.h"
+#include "ipfix.h"
 #include "link.h"
 
 #define AGENT_VERSION "rampartd 0.1.0"
@@ -70,6 +71,7 @@ struct conn {
 };
 
 static struct box box;
+static struct ipfix ipfix;
 static struct conn conns[MAX_CONNS];
 static struct upload uploads[MAX_UPLOADS];
 static const char *tty_banner = "\r\nRampart box agent (" AGENT_VERSION "). Type 'help'.\r\n";
@@ -588,6 +590,12 @@ static void text_command(struct conn *c, char *line)
 				 (unsigned long long)(box.deadline_ms > now ? (box.deadline_ms - now + 999) / 1000 : 0));
 		if (box.last_event[0])
 			text_out(c, "last      %s\r\n", box.last_event);
+		{
+			char ix[1024];
+
+			ipfix_status(&ipfix, ix, sizeof(ix));
+			text_out(c, "ipfix     %s\r\n", ix);
+		}
 	} else if (!strcmp(cmd, "rules") || !strcmp(cmd, "counters")) {
 		int counters = cmd[0] == 'c';
 
@@ -962,6 +970,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: rampartd [--backend=sim|kernel] [--state-dir DIR] [--socket PATH] [--group NAME]\n"
 		"                [--tty DEV [--baud N] [--parity none|even|odd]] [--rate PKTS_PER_S]\n"
+		"                [--ipfix HOST:PORT]... [--ipfix-template-refresh SECONDS]\n"
+		"                [--ipfix-domain ID] [--ipfix-dump FILE]\n"
 		"       rampartd --stdio [--socket PATH]    relay an SSH session to the running agent\n"
 		"       rampartd --stdio --standalone ...   serve this session in-process\n");
 }
@@ -974,7 +984,14 @@ int main(int argc, char **argv)
 		{ "tty", required_argument, 0, 't' }, { "baud", required_argument, 0, 'B' },
 		{ "parity", required_argument, 0, 'p' }, { "stdio", no_argument, 0, 'i' },
 		{ "standalone", no_argument, 0, 'S' }, { "rate", required_argument, 0, 'r' },
-		{ "no-socket", no_argument, 0, 'n' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+		{ "no-socket", no_argument, 0, 'n' }, { "help", no_argument, 0, 'h' },
+		{ "ipfix", required_argument, 0, 'X' }, { "ipfix-template-refresh", required_argument, 0, 'T' },
+		{ "ipfix-domain", required_argument, 0, 'D' }, { "ipfix-dump", required_argument, 0, 'U' },
+		{ 0, 0, 0, 0 } };
+	const char *ipfix_to[IPFIX_MAX_COLLECTORS + 1], *ipfix_dump = NULL;
+	int nipfix = 0;
+	unsigned long ipfix_refresh = IPFIX_DEFAULT_REFRESH_S, ipfix_domain = 1;
+	char *end;
 	const char *backend = "sim", *state_dir = "/var/lib/rampart", *sock = "/run/rampart/rampartd.sock";
 	const char *group = NULL, *tty = NULL, *parity = "none";
 	unsigned baud = 115200, rate = 200;
@@ -996,6 +1013,28 @@ int main(int argc, char **argv)
 		case 'S': standalone = 1; break;
 		case 'r': rate = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'n': no_socket = 1; break;
+		case 'X':
+			if (nipfix > IPFIX_MAX_COLLECTORS) {
+				fprintf(stderr, "rampartd: at most %d --ipfix collectors\n", IPFIX_MAX_COLLECTORS);
+				return 2;
+			}
+			ipfix_to[nipfix++] = optarg;
+			break;
+		case 'T':
+			ipfix_refresh = strtoul(optarg, &end, 10);
+			if (*end || ipfix_refresh < 1 || ipfix_refresh > 86400) {
+				fprintf(stderr, "rampartd: --ipfix-template-refresh '%s': seconds from 1 to 86400\n", optarg);
+				return 2;
+			}
+			break;
+		case 'D':
+			ipfix_domain = strtoul(optarg, &end, 10);
+			if (*end || !optarg[0] || ipfix_domain > 0xffffffffUL) {
+				fprintf(stderr, "rampartd: --ipfix-domain '%s': a number from 0 to 4294967295\n", optarg);
+				return 2;
+			}
+			break;
+		case 'U': ipfix_dump = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -1021,6 +1060,21 @@ int main(int argc, char **argv)
 	if (box_init(&box, state_dir, rate, mono_ms())) {
 		fprintf(stderr, "rampartd: cannot create state dir %s: %s\n", state_dir, strerror(errno));
 		return 1;
+	}
+	ipfix_init(&ipfix, (uint32_t)ipfix_domain, (unsigned)ipfix_refresh, logf_);
+	for (r = 0; r < nipfix; r++)
+		if (ipfix_add_collector(&ipfix, ipfix_to[r], err, sizeof(err))) {
+			fprintf(stderr, "rampartd: %s\n", err);
+			return 2;
+		}
+	if (ipfix_dump && !(ipfix.dump = fopen(ipfix_dump, "w"))) {
+		fprintf(stderr, "rampartd: --ipfix-dump %s: %s\n", ipfix_dump, strerror(errno));
+		return 2;
+	}
+	if (nipfix) {
+		box.ipfix = &ipfix;
+		logf_("exporting IPFIX to %d collector(s), messages up to %zu bytes, templates every %lu s",
+		      nipfix, ipfix.max_msg, ipfix_refresh);
 	}
 	if (!strcmp(backend, "kernel") && box_use_kernel(&box, err, sizeof(err))) {
 		fprintf(stderr, "rampartd: %s\n", err);
@@ -1120,6 +1174,7 @@ int main(int argc, char **argv)
 				}
 			}
 		}
+		ipfix_tick(&ipfix, now, wall_ms());
 		if (since(now, last_tick) >= 100) {
 			if (box_tick(&box, now, wall_ms()))
 				logf_("%s", box.last_event);
@@ -1157,6 +1212,7 @@ int main(int argc, char **argv)
 	}
 	if (lfd >= 0)
 		unlink(sock);
+	ipfix_close(&ipfix, mono_ms(), wall_ms());
 	box_free(&box);
 	return 0;
 }

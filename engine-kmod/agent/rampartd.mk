@@ -11,8 +11,8 @@ all: $(AGENT_OUT)/rampartd $(AGENT_OUT)/test-link
 $(AGENT_OUT):
 	mkdir -p $(AGENT_OUT)
 
-$(AGENT_OUT)/rampartd: rampartd.c box.c box.h link.c link.h rampart_nl.c rampart_nl.h $(CORE_SRC) | $(AGENT_OUT)
-	$(CC) $(AGENT_CFLAGS) -o $@ rampartd.c box.c link.c rampart_nl.c $(CORE_SRC) -lz
+$(AGENT_OUT)/rampartd: rampartd.c box.c box.h ipfix.c ipfix.h link.c link.h rampart_nl.c rampart_nl.h $(CORE_SRC) | $(AGENT_OUT)
+	$(CC) $(AGENT_CFLAGS) -o $@ rampartd.c box.c ipfix.c link.c rampart_nl.c $(CORE_SRC) -lz
 
 $(AGENT_OUT)/test-link: tests/test_link.c link.c link.h | $(AGENT_OUT)
 	$(CC) $(AGENT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ tests/test_link.c link.c
