@@ -647,8 +647,9 @@ static void classify_one(struct box *b, uint64_t wall)
 		r->v4 = 1;
 		v4_bytes(r->src, p.src);
 		v4_bytes(r->dst, p.dst);
-		r->sport = (uint16_t)p.sport;
-		r->dport = (uint16_t)p.dport;
+		/* Only TCP and UDP have ports; the generator's source port means nothing for ICMP. */
+		r->sport = p.proto == 6 || p.proto == 17 ? (uint16_t)p.sport : 0;
+		r->dport = p.proto == 6 || p.proto == 17 ? (uint16_t)p.dport : 0;
 		r->rule_id = res.rule_index == RAMPART_NO_RULE ? 0 : res.rule_id;
 		r->packets = 1;
 		r->bytes = p.bytes;

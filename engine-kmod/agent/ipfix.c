@@ -346,13 +346,14 @@ static void dump_record(FILE *f, const struct record *r)
 
 	inet_ntop(r->v4 ? AF_INET : AF_INET6, r->v4 ? r->src + 12 : r->src, s, sizeof(s));
 	inet_ntop(r->v4 ? AF_INET : AF_INET6, r->v4 ? r->dst + 12 : r->dst, d, sizeof(d));
-	fprintf(f, "%llu,%s,%s,%u,%u,%u,%llu,%llu,%llu,%llu,%u,%u,%u,%u,%u,%llu,%u\n",
-		(unsigned long long)r->seq, s, d, r->sport, r->dport, r->proto,
+	/* The first twelve columns are what nfdump -o raw shows of a record, in its notation. */
+	fprintf(f, "%s,%s,%u,%u,%u,%llu,%llu,%llu,%llu,0x%02x,%u,%u,%u,%u,%llu,%u,%llu\n",
+		s, d, r->sport, r->dport, r->proto,
 		(unsigned long long)r->packets, (unsigned long long)r->bytes,
 		(unsigned long long)r->first_ms, (unsigned long long)r->last_ms,
 		r->proto == 6 ? r->tcp_flags : 0, r->in_if, r->out_if,
 		ipfix_forwarding_status(r->hook, r->verdict), r->rule_id,
-		(unsigned long long)r->generation, r->hook);
+		(unsigned long long)r->generation, r->hook, (unsigned long long)r->seq);
 }
 
 void ipfix_export(struct ipfix *x, const struct record *r, uint64_t now, uint64_t wall)

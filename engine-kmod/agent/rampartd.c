@@ -1212,6 +1212,13 @@ int main(int argc, char **argv)
 	}
 	if (lfd >= 0)
 		unlink(sock);
+	if (ipfix.ncol) {
+		char ix[1024];
+
+		ipfix_flush(&ipfix, mono_ms(), wall_ms());
+		ipfix_status(&ipfix, ix, sizeof(ix));
+		logf_("ipfix at exit: %s", ix);
+	}
 	ipfix_close(&ipfix, mono_ms(), wall_ms());
 	box_free(&box);
 	return 0;

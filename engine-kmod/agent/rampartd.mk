@@ -6,7 +6,7 @@ AGENT_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter
 CORE_SRC = ../core/verify.c ../core/classify.c
 AGENT_OUT = build
 
-all: $(AGENT_OUT)/rampartd $(AGENT_OUT)/test-link
+all: $(AGENT_OUT)/rampartd $(AGENT_OUT)/test-link $(AGENT_OUT)/test-ipfix
 
 $(AGENT_OUT):
 	mkdir -p $(AGENT_OUT)
@@ -17,8 +17,14 @@ $(AGENT_OUT)/rampartd: rampartd.c box.c box.h ipfix.c ipfix.h link.c link.h ramp
 $(AGENT_OUT)/test-link: tests/test_link.c link.c link.h | $(AGENT_OUT)
 	$(CC) $(AGENT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ tests/test_link.c link.c
 
-test: $(AGENT_OUT)/test-link
+$(AGENT_OUT)/test-ipfix: tests/test_ipfix.c ipfix.c ipfix.h box.h | $(AGENT_OUT)
+	$(CC) $(AGENT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ tests/test_ipfix.c ipfix.c
+
+# The IPFIX end-to-end test needs nfdump's nfcapd (scripts/ensure-tools.sh test installs it).
+test: $(AGENT_OUT)/test-link $(AGENT_OUT)/test-ipfix $(AGENT_OUT)/rampartd
 	$(AGENT_OUT)/test-link
+	$(AGENT_OUT)/test-ipfix
+	tests/ipfix_e2e.sh $(AGENT_OUT)
 
 clean:
 	rm -rf $(AGENT_OUT)
