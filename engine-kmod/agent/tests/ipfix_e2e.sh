@@ -5,13 +5,14 @@
 # rampartd --backend=sim traffic, with a template refresh every second and a second collector
 # port where nobody listens. nfdump then decodes what nfcapd stored; it must be exactly the
 # records both programs say they exported (same flows, packet and byte counts, times, TCP flags,
-# interfaces), and rampartd must have counted the refused sends and kept running.
+# interfaces), and rampartd must have counted the refused sends and kept running. tshark checks
+# the elements nfdump 1.7.1 does not show (forwardingStatus, the enterprise elements).
 # Usage: tests/ipfix_e2e.sh BUILD_DIR (with build/rampartd and build/test-ipfix in it)
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 fail() { echo "ipfix-e2e: FAILED: $*" >&2; exit 1; }
-for t in nfcapd nfdump ss; do
-  command -v "$t" >/dev/null || fail "$t is missing (Debian packages nfdump, iproute2; scripts/ensure-tools.sh test)"
+for t in nfcapd nfdump ss tshark; do
+  command -v "$t" >/dev/null || fail "$t is missing (Debian packages nfdump, iproute2, tshark; scripts/ensure-tools.sh test)"
 done
 tmp=$(mktemp -d)
 pids=()
@@ -107,4 +108,20 @@ for want in 2001:db8::17 2001:db8:ffff::123 ",5000000123,7000000000456,"; do
 done
 grep -q "Sequence Errors: 0, Bad Packets: 0" "$tmp/nfcapd.log" ||
   fail "nfcapd saw sequence errors or bad packets: $(tail -5 "$tmp/nfcapd.log")"
+# nfdump 1.7.1 shows neither forwardingStatus nor enterprise elements; tshark decodes both. The
+# six known records (tests/test_ipfix.c): forward accept, input drop, input accept, forward reject,
+# output accept, forward drop by the policy. Status 1 forwarded, 2 dropped, 3 consumed; reasons:
+# forwarded unknown (0), ACL drop (2) / ACL deny (1), consumed "for us" (3); then rule id,
+# generation and hook of each record under PEN 32473.
+"$build/test-ipfix" --pcap "$tmp/known.pcap" || fail "test-ipfix --pcap failed"
+got=$(tshark -r "$tmp/known.pcap" -d udp.port==4739,cflow -T fields -E aggregator=' ' \
+  -e cflow.forwarding_status -e cflow.forwarding_status_forward_code -e cflow.forwarding_status_drop_code \
+  -e cflow.forwarding_status_consume_code -e cflow.enterprise_private_entry -e cflow.template_ipfix_field_pen 2>/dev/null)
+want=$(printf '%s\t' "1 2 3 2 1 2" "0 0" "2 1 2" "3" \
+  "deadbeef 0123456789abcdef 01 0000002a 0000000000000007 00 00000001 0000000000000007 00 00000063 0000000000000008 01 00000000 0000000000000008 02 00000000 0000000000000008 01")
+want="${want}32473 32473 32473 32473 32473 32473"
+[ "$got" = "$want" ] || fail "tshark decodes forwardingStatus/enterprise elements differently:
+ got:  $got
+ want: $want"
+
 echo "ipfix-e2e: passed ($n_exp records: 6 known IPv4/IPv6 and $sent from rampartd, identical in nfdump)"

@@ -4,7 +4,8 @@
  * RFC 7011 and the IANA registry (it reads the templates out of the message and decodes the data
  * by them), so an encoder bug cannot cancel itself out. The exporter is driven over real loopback
  * UDP sockets. `test-ipfix --send HOST:PORT` exports a fixed set of IPv4 and IPv6 records to a
- * collector and prints them (tests/ipfix_e2e.sh checks them against nfcapd).
+ * collector and prints them, `--pcap FILE` writes them as a capture (tests/ipfix_e2e.sh checks
+ * them against nfcapd and tshark).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -521,10 +522,48 @@ static int send_known(const char *spec)
 	return i;
 }
 
+/* The known records in one message, as a classic pcap file of one raw IPv4/UDP packet to port
+ * 4739, so that tshark can decode what nfdump does not show (forwardingStatus, the enterprise
+ * elements). */
+static int write_pcap(const char *path)
+{
+	static const uint8_t file_head[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0, 0, 101, 0, 0, 0 }; /* little-endian magic, v2.4, snaplen 65535, LINKTYPE_RAW */
+	struct record r[6];
+	uint8_t pkt[28 + 1472] = { 0 }, rec[16];
+	struct ipfix_msg m;
+	size_t len, total;
+	int n, i;
+	FILE *f = fopen(path, "wb");
+
+	if (!f)
+		return 2;
+	known_records(r, &n);
+	ipfix_msg_begin(&m, pkt + 28, 1472, 1795000000u, 0, 9, 1);
+	for (i = 0; i < n; i++)
+		ipfix_msg_add(&m, &r[i]);
+	len = ipfix_msg_finish(&m);
+	total = 28 + len;
+	pkt[0] = 0x45;
+	pkt[2] = (uint8_t)(total >> 8); pkt[3] = (uint8_t)total;
+	pkt[8] = 64; pkt[9] = 17;
+	pkt[12] = 127; pkt[15] = 1; pkt[16] = 127; pkt[19] = 1;
+	pkt[20] = 0x12; pkt[21] = 0x83;           /* source port 4739 */
+	pkt[22] = 0x12; pkt[23] = 0x83;           /* destination port 4739 */
+	pkt[24] = (uint8_t)((total - 20) >> 8); pkt[25] = (uint8_t)(total - 20);
+	memset(rec, 0, sizeof(rec));
+	rec[8] = rec[12] = (uint8_t)total;       /* captured and original length, little-endian */
+	rec[9] = rec[13] = (uint8_t)(total >> 8);
+	i = fwrite(file_head, 1, 24, f) != 24 || fwrite(rec, 1, 16, f) != 16 || fwrite(pkt, 1, total, f) != total;
+	return fclose(f) || i ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--send"))
 		return send_known(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "--pcap"))
+		return write_pcap(argv[2]);
 	test_encoding();
 	test_exporter();
 	test_unreachable();

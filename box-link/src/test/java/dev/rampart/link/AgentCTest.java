@@ -19,6 +19,7 @@ class AgentCTest {
         Tools.need("/usr/bin/make", "make");
         Tools.need("/usr/include/zlib.h", "zlib1g-dev");
         Tools.need("/usr/bin/nfcapd", "nfdump");
+        Tools.need("/usr/bin/tshark", "tshark");
         String out = Tools.run(List.of("make", "-s", "-C", Tools.AGENT_DIR.toString(), "-f", "rampartd.mk", "test"), 600);
         assertTrue(out.contains("test-link: all passed"), out);
         assertTrue(out.contains("test-ipfix: all passed"), out);
