@@ -214,22 +214,41 @@ int box_use_kernel(struct box *b, char *err, size_t errlen)
 	return 0;
 }
 
+struct counter_ctx {
+	struct table *t;
+	uint64_t wall;
+};
+
 static int counter_cb(void *arg, const struct rnl_counter *c)
 {
-	struct table *t = arg;
+	struct counter_ctx *ctx = arg;
+	struct table *t = ctx->t;
 
-	if (!c->is_policy && c->generation == t->generation && c->rule_index < t->t.count[RAMPART_SEC_RULES]) {
+	if (c->generation != t->generation)
+		return 0;
+	if (c->is_policy) {
+		if (c->hook < 3) {
+			t->policy_ctr[c->hook].packets = c->packets;
+			t->policy_ctr[c->hook].bytes = c->bytes;
+		}
+		return 0;
+	}
+	if (c->rule_index < t->t.count[RAMPART_SEC_RULES]) {
 		t->ctr[c->rule_index].packets = c->packets;
 		t->ctr[c->rule_index].bytes = c->bytes;
-		t->ctr[c->rule_index].last_hit_ms = c->last_hit_ms < 0 ? 0 : (uint64_t)c->last_hit_ms;
+		/* The module reports how long ago (ms); the protocol carries wall-clock time. */
+		t->ctr[c->rule_index].last_hit_ms = c->last_hit_ms < 0 || (uint64_t)c->last_hit_ms > ctx->wall
+			? 0 : ctx->wall - (uint64_t)c->last_hit_ms;
 	}
 	return 0;
 }
 
 void box_refresh_counters(struct box *b)
 {
+	struct counter_ctx ctx = { b->running, wall_ms() };
+
 	if (b->nl && b->running)
-		rnl_counters(b->nl, counter_cb, b->running);
+		rnl_counters(b->nl, counter_cb, &ctx);
 }
 
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now)
@@ -251,6 +270,7 @@ int box_restore(struct box *b, char *err, size_t errlen)
 	struct table *t;
 	int fd;
 	size_t off = 0;
+	uint64_t ended = 0;         /* generation of a probation ended here, 0 if none */
 
 	snprintf(path, sizeof(path), "%s/confirmed.tbl", b->state_dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -288,6 +308,19 @@ int box_restore(struct box *b, char *err, size_t errlen)
 		struct rnl_status st;
 		int ret = rnl_status(b->nl, &st);
 
+		/* An agent that died between a swap and its confirm left the module on probation with a
+		 * table nobody can confirm any more (the agent alone knew the deadline's owner): end the
+		 * probation now rather than let an unconfirmed table run until the timer fires. */
+		if (!ret && st.confirm_pending) {
+			ended = st.generation;
+			ret = rnl_rollback(b->nl);
+			if (ret) {
+				kernel_error(b, ret, "ending the probation the agent found at start", err, errlen);
+				table_free(t);
+				return -1;
+			}
+			ret = rnl_status(b->nl, &st);
+		}
 		/* After an agent restart the module may already run it; at boot it runs nothing. */
 		if (ret || !st.has_table || st.generation != t->generation) {
 			ret = rnl_load(b->nl, t->blob, t->len, 0, 0, NULL);
@@ -299,8 +332,13 @@ int box_restore(struct box *b, char *err, size_t errlen)
 		}
 	}
 	b->running = b->confirmed = t;
-	snprintf(b->last_event, sizeof(b->last_event), "restored confirmed generation %016llx at start",
-		 (unsigned long long)t->generation);
+	if (ended)
+		snprintf(b->last_event, sizeof(b->last_event), "restored confirmed generation %016llx at start "
+			 "and ended the probation of generation %016llx left by an earlier run",
+			 (unsigned long long)t->generation, (unsigned long long)ended);
+	else
+		snprintf(b->last_event, sizeof(b->last_event), "restored confirmed generation %016llx at start",
+			 (unsigned long long)t->generation);
 	return 1;
 }
 
@@ -402,8 +440,23 @@ int box_rollback(struct box *b, char *err, size_t errlen)
 	struct table *conf = b->confirmed;
 
 	if (b->nl && (box_state(b) == BOX_PROBATION || b->previous)) {
-		int ret = rnl_rollback(b->nl);
+		struct rnl_status st;
+		int ret = rnl_status(b->nl, &st);
 
+		/* The module's own "previous" is the table it swapped out last, which after a revert is
+		 * the reverted one: swap only when it is the table the agent means, else load that. */
+		if (!ret && box_state(b) == BOX_PROBATION && !st.confirm_pending)
+			ret = 0; /* the module's timer reverted it already; box_tick will have noticed */
+		else if (!ret && (box_state(b) == BOX_PROBATION
+				  ? st.has_prev && st.prev_generation == b->confirmed->generation
+				  : st.has_prev && st.prev_generation == b->previous->generation && !st.confirm_pending))
+			ret = rnl_rollback(b->nl);
+		else if (!ret && box_state(b) == BOX_PROBATION) {
+			ret = rnl_rollback(b->nl);
+			if (!ret)
+				ret = rnl_load(b->nl, b->confirmed->blob, b->confirmed->len, 0, 0, NULL);
+		} else if (!ret)
+			ret = rnl_load(b->nl, b->previous->blob, b->previous->len, 0, 0, NULL);
 		if (ret) {
 			kernel_error(b, ret, "the module did not roll back", err, errlen);
 			return -1;
@@ -645,14 +698,23 @@ int box_tick(struct box *b, uint64_t now, uint64_t wall)
 	int reverted = 0;
 	uint64_t due;
 
-	if (box_state(b) == BOX_PROBATION && now >= b->deadline_ms) {
+	if (box_state(b) == BOX_PROBATION && b->nl) {
 		struct rnl_status st;
 
-		/* With the kernel backend the module reverts by its own timer; follow it. */
-		if (!b->nl || rnl_status(b->nl, &st) || !st.confirm_pending) {
-			revert(b, "not confirmed before its deadline");
+		/* The module reverts by its own timer, whatever the agent does: watch for it rather than
+		 * for the agent's clock, and report what the module says. */
+		if (rnl_status(b->nl, &st) == 0 && !st.confirm_pending
+		    && (!st.has_table || st.generation != b->running->generation)) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "the module's timer: not confirmed in time, %u revert(s) so far",
+				 st.reverts);
+			revert(b, why);
 			reverted = 1;
 		}
+	} else if (box_state(b) == BOX_PROBATION && now >= b->deadline_ms) {
+		revert(b, "not confirmed before its deadline");
+		reverted = 1;
 	}
 	if (b->nl)
 		return reverted;

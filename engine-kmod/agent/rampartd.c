@@ -962,6 +962,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: rampartd [--backend=sim|kernel] [--state-dir DIR] [--socket PATH] [--group NAME]\n"
 		"                [--tty DEV [--baud N] [--parity none|even|odd]] [--rate PKTS_PER_S]\n"
+		"       rampartd --restore-only [--state-dir DIR]  load the last confirmed table into the\n"
+		"                                           module and exit (at boot, before the network)\n"
 		"       rampartd --stdio [--socket PATH]    relay an SSH session to the running agent\n"
 		"       rampartd --stdio --standalone ...   serve this session in-process\n");
 }
@@ -974,11 +976,12 @@ int main(int argc, char **argv)
 		{ "tty", required_argument, 0, 't' }, { "baud", required_argument, 0, 'B' },
 		{ "parity", required_argument, 0, 'p' }, { "stdio", no_argument, 0, 'i' },
 		{ "standalone", no_argument, 0, 'S' }, { "rate", required_argument, 0, 'r' },
-		{ "no-socket", no_argument, 0, 'n' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+		{ "no-socket", no_argument, 0, 'n' }, { "restore-only", no_argument, 0, 'R' },
+		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	const char *backend = "sim", *state_dir = "/var/lib/rampart", *sock = "/run/rampart/rampartd.sock";
 	const char *group = NULL, *tty = NULL, *parity = "none";
 	unsigned baud = 115200, rate = 200;
-	int stdio = 0, standalone = 0, no_socket = 0, opt, lfd = -1, have_group = 0, r;
+	int stdio = 0, standalone = 0, no_socket = 0, restore_only = 0, opt, lfd = -1, have_group = 0, r;
 	gid_t gid = 0;
 	char err[300];
 	uint64_t last_tick = 0;
@@ -996,6 +999,7 @@ int main(int argc, char **argv)
 		case 'S': standalone = 1; break;
 		case 'r': rate = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'n': no_socket = 1; break;
+		case 'R': restore_only = 1; backend = "kernel"; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -1027,6 +1031,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r = box_restore(&box, err, sizeof(err));
+	if (restore_only) {
+		/* Run at boot before the network comes up (rampartd-restore.service): the box must
+		 * never face the network without its last confirmed table. */
+		if (r < 0)
+			logf_("restore failed: %s", err);
+		else
+			logf_("%s", r > 0 ? box.last_event : "no confirmed table persisted: the module runs none");
+		box_free(&box);
+		return r < 0 ? 1 : 0;
+	}
 	if (r < 0)
 		logf_("starting without a table: %s", err);
 	else if (r > 0)
