@@ -439,6 +439,12 @@ int box_rollback(struct box *b, char *err, size_t errlen)
 {
 	struct table *conf = b->confirmed;
 
+	if (b->nl && box_state(b) == BOX_PROBATION && !b->confirmed) {
+		/* The module's rollback needs a table to go back to; "none" only comes by its timer. */
+		snprintf(err, errlen, "no confirmed table to go back to: the module drops generation %016llx "
+			 "when its deadline passes", (unsigned long long)b->running->generation);
+		return -1;
+	}
 	if (b->nl && (box_state(b) == BOX_PROBATION || b->previous)) {
 		struct rnl_status st;
 		int ret = rnl_status(b->nl, &st);
