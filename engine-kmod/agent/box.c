@@ -140,21 +140,20 @@ static int mkdirs(const char *path)
 }
 
 /* Write to a temporary file, fsync, rename over the old one, fsync the directory: a crash at any
- * point leaves either the old or the new confirmed table, never a torn one. */
-static int persist(struct box *b, char *err, size_t errlen)
+ * point leaves either the old or the new table, never a torn one. */
+static int persist_one(struct box *b, const char *name, const struct table *t, char *err, size_t errlen)
 {
 	char path[600], tmp[620];
-	const struct table *t = b->confirmed;
 	int fd, dfd;
 	size_t off = 0;
 
-	snprintf(path, sizeof(path), "%s/confirmed.tbl", b->state_dir);
+	snprintf(path, sizeof(path), "%s/%s.tbl", b->state_dir, name);
 	if (!t) {
 		if (unlink(path) && errno != ENOENT)
 			goto fail;
 		return 0;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.confirmed.tbl.tmp", b->state_dir);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tbl.tmp", b->state_dir, name);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		goto fail;
@@ -178,9 +177,18 @@ static int persist(struct box *b, char *err, size_t errlen)
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "cannot persist the confirmed table in %s: %s", b->state_dir,
+	snprintf(err, errlen, "cannot persist the %s table in %s: %s", name, b->state_dir,
 		 strerror(errno));
 	return -1;
+}
+
+/* The previous table first: a crash between the two leaves it equal to the confirmed one at worst,
+ * and `rollback` after a restart still has the table before the confirmed one to go to. */
+static int persist(struct box *b, char *err, size_t errlen)
+{
+	if (persist_one(b, "previous", b->previous, err, errlen))
+		return -1;
+	return persist_one(b, "confirmed", b->confirmed, err, errlen);
 }
 
 static void kernel_error(struct box *b, int ret, const char *what, char *err, size_t errlen)
@@ -262,17 +270,17 @@ int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now)
 	return mkdirs(state_dir);
 }
 
-int box_restore(struct box *b, char *err, size_t errlen)
+/* A persisted table, verified; 0 and *out NULL when the file does not exist, -1 with err. */
+static int read_table(struct box *b, const char *name, struct table **out, char *err, size_t errlen)
 {
 	char path[600];
 	struct stat st;
 	uint8_t *blob;
-	struct table *t;
 	int fd;
 	size_t off = 0;
-	uint64_t ended = 0;         /* generation of a probation ended here, 0 if none */
 
-	snprintf(path, sizeof(path), "%s/confirmed.tbl", b->state_dir);
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s.tbl", b->state_dir, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -301,9 +309,22 @@ int box_restore(struct box *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read %s", path);
 		return -1;
 	}
-	t = table_make(blob, off, err, errlen);
-	if (!t)
+	*out = table_make(blob, off, err, errlen);
+	return *out ? 0 : -1;
+}
+
+int box_restore(struct box *b, char *err, size_t errlen)
+{
+	struct table *t, *prev;
+	uint64_t ended = 0;         /* generation of a probation ended here, 0 if none */
+
+	if (read_table(b, "confirmed", &t, err, errlen))
 		return -1;
+	if (!t)
+		return 0;
+	/* Only for rollback; an unreadable one costs that, not the restore. */
+	if (read_table(b, "previous", &prev, err, errlen))
+		prev = NULL;
 	if (b->nl) {
 		struct rnl_status st;
 		int ret = rnl_status(b->nl, &st);
@@ -317,6 +338,7 @@ int box_restore(struct box *b, char *err, size_t errlen)
 			if (ret) {
 				kernel_error(b, ret, "ending the probation the agent found at start", err, errlen);
 				table_free(t);
+				table_free(prev);
 				return -1;
 			}
 			ret = rnl_status(b->nl, &st);
@@ -327,11 +349,13 @@ int box_restore(struct box *b, char *err, size_t errlen)
 			if (ret) {
 				kernel_error(b, ret, "loading the confirmed table into the module", err, errlen);
 				table_free(t);
+				table_free(prev);
 				return -1;
 			}
 		}
 	}
 	b->running = b->confirmed = t;
+	b->previous = prev;
 	if (ended)
 		snprintf(b->last_event, sizeof(b->last_event), "restored confirmed generation %016llx at start "
 			 "and ended the probation of generation %016llx left by an earlier run",
