@@ -330,8 +330,8 @@ int box_restore(struct box *b, char *err, size_t errlen)
 		int ret = rnl_status(b->nl, &st);
 
 		/* An agent that died between a swap and its confirm left the module on probation with a
-		 * table nobody can confirm any more (the agent alone knew the deadline's owner): end the
-		 * probation now rather than let an unconfirmed table run until the timer fires. */
+		 * table this agent never saw and whose blob it cannot persist, so a CONFIRM could not be
+		 * honoured: end the probation now rather than let it run until the timer fires. */
 		if (!ret && st.confirm_pending) {
 			ended = st.generation;
 			ret = rnl_rollback(b->nl);
