@@ -7,7 +7,7 @@ want=(openjdk-17-jdk-headless:javac maven:mvn)
 if [ "${1:-build}" = test ]; then
   # Captures for `rampart trace` tests are made by real tools; the C core needs a compiler.
   want+=(tcpdump:tcpdump tshark:tshark iputils-ping:ping gcc:gcc make:make util-linux:unshare iproute2:ip
-         clang:clang socat:socat openssh-server:sshd nfdump:nfcapd)
+         clang:clang socat:socat openssh-server:sshd openssh-client:ssh e2fsprogs:mke2fs nfdump:nfcapd)
   # Headers and libraries have no command to probe for: look for a file they install.
   [ -e /usr/include/zlib.h ] || want+=(zlib1g-dev:/nonexistent)
   compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||

@@ -141,21 +141,20 @@ static int mkdirs(const char *path)
 }
 
 /* Write to a temporary file, fsync, rename over the old one, fsync the directory: a crash at any
- * point leaves either the old or the new confirmed table, never a torn one. */
-static int persist(struct box *b, char *err, size_t errlen)
+ * point leaves either the old or the new table, never a torn one. */
+static int persist_one(struct box *b, const char *name, const struct table *t, char *err, size_t errlen)
 {
 	char path[600], tmp[620];
-	const struct table *t = b->confirmed;
 	int fd, dfd;
 	size_t off = 0;
 
-	snprintf(path, sizeof(path), "%s/confirmed.tbl", b->state_dir);
+	snprintf(path, sizeof(path), "%s/%s.tbl", b->state_dir, name);
 	if (!t) {
 		if (unlink(path) && errno != ENOENT)
 			goto fail;
 		return 0;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.confirmed.tbl.tmp", b->state_dir);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tbl.tmp", b->state_dir, name);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		goto fail;
@@ -179,9 +178,18 @@ static int persist(struct box *b, char *err, size_t errlen)
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "cannot persist the confirmed table in %s: %s", b->state_dir,
+	snprintf(err, errlen, "cannot persist the %s table in %s: %s", name, b->state_dir,
 		 strerror(errno));
 	return -1;
+}
+
+/* The previous table first: a crash between the two leaves it equal to the confirmed one at worst,
+ * and `rollback` after a restart still has the table before the confirmed one to go to. */
+static int persist(struct box *b, char *err, size_t errlen)
+{
+	if (persist_one(b, "previous", b->previous, err, errlen))
+		return -1;
+	return persist_one(b, "confirmed", b->confirmed, err, errlen);
 }
 
 static void kernel_error(struct box *b, int ret, const char *what, char *err, size_t errlen)
@@ -215,22 +223,41 @@ int box_use_kernel(struct box *b, char *err, size_t errlen)
 	return 0;
 }
 
+struct counter_ctx {
+	struct table *t;
+	uint64_t wall;
+};
+
 static int counter_cb(void *arg, const struct rnl_counter *c)
 {
-	struct table *t = arg;
+	struct counter_ctx *ctx = arg;
+	struct table *t = ctx->t;
 
-	if (!c->is_policy && c->generation == t->generation && c->rule_index < t->t.count[RAMPART_SEC_RULES]) {
+	if (c->generation != t->generation)
+		return 0;
+	if (c->is_policy) {
+		if (c->hook < 3) {
+			t->policy_ctr[c->hook].packets = c->packets;
+			t->policy_ctr[c->hook].bytes = c->bytes;
+		}
+		return 0;
+	}
+	if (c->rule_index < t->t.count[RAMPART_SEC_RULES]) {
 		t->ctr[c->rule_index].packets = c->packets;
 		t->ctr[c->rule_index].bytes = c->bytes;
-		t->ctr[c->rule_index].last_hit_ms = c->last_hit_ms < 0 ? 0 : (uint64_t)c->last_hit_ms;
+		/* The module reports how long ago (ms); the protocol carries wall-clock time. */
+		t->ctr[c->rule_index].last_hit_ms = c->last_hit_ms < 0 || (uint64_t)c->last_hit_ms > ctx->wall
+			? 0 : ctx->wall - (uint64_t)c->last_hit_ms;
 	}
 	return 0;
 }
 
 void box_refresh_counters(struct box *b)
 {
+	struct counter_ctx ctx = { b->running, wall_ms() };
+
 	if (b->nl && b->running)
-		rnl_counters(b->nl, counter_cb, b->running);
+		rnl_counters(b->nl, counter_cb, &ctx);
 }
 
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now)
@@ -244,16 +271,17 @@ int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now)
 	return mkdirs(state_dir);
 }
 
-int box_restore(struct box *b, char *err, size_t errlen)
+/* A persisted table, verified; 0 and *out NULL when the file does not exist, -1 with err. */
+static int read_table(struct box *b, const char *name, struct table **out, char *err, size_t errlen)
 {
 	char path[600];
 	struct stat st;
 	uint8_t *blob;
-	struct table *t;
 	int fd;
 	size_t off = 0;
 
-	snprintf(path, sizeof(path), "%s/confirmed.tbl", b->state_dir);
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s.tbl", b->state_dir, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -282,26 +310,60 @@ int box_restore(struct box *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read %s", path);
 		return -1;
 	}
-	t = table_make(blob, off, err, errlen);
-	if (!t)
+	*out = table_make(blob, off, err, errlen);
+	return *out ? 0 : -1;
+}
+
+int box_restore(struct box *b, char *err, size_t errlen)
+{
+	struct table *t, *prev;
+	uint64_t ended = 0;         /* generation of a probation ended here, 0 if none */
+
+	if (read_table(b, "confirmed", &t, err, errlen))
 		return -1;
+	if (!t)
+		return 0;
+	/* Only for rollback; an unreadable one costs that, not the restore. */
+	if (read_table(b, "previous", &prev, err, errlen))
+		prev = NULL;
 	if (b->nl) {
 		struct rnl_status st;
 		int ret = rnl_status(b->nl, &st);
 
+		/* An agent that died between a swap and its confirm left the module on probation with a
+		 * table this agent never saw and whose blob it cannot persist, so a CONFIRM could not be
+		 * honoured: end the probation now rather than let it run until the timer fires. */
+		if (!ret && st.confirm_pending) {
+			ended = st.generation;
+			ret = rnl_rollback(b->nl);
+			if (ret) {
+				kernel_error(b, ret, "ending the probation the agent found at start", err, errlen);
+				table_free(t);
+				table_free(prev);
+				return -1;
+			}
+			ret = rnl_status(b->nl, &st);
+		}
 		/* After an agent restart the module may already run it; at boot it runs nothing. */
 		if (ret || !st.has_table || st.generation != t->generation) {
 			ret = rnl_load(b->nl, t->blob, t->len, 0, 0, NULL);
 			if (ret) {
 				kernel_error(b, ret, "loading the confirmed table into the module", err, errlen);
 				table_free(t);
+				table_free(prev);
 				return -1;
 			}
 		}
 	}
 	b->running = b->confirmed = t;
-	snprintf(b->last_event, sizeof(b->last_event), "restored confirmed generation %016llx at start",
-		 (unsigned long long)t->generation);
+	b->previous = prev;
+	if (ended)
+		snprintf(b->last_event, sizeof(b->last_event), "restored confirmed generation %016llx at start "
+			 "and ended the probation of generation %016llx left by an earlier run",
+			 (unsigned long long)t->generation, (unsigned long long)ended);
+	else
+		snprintf(b->last_event, sizeof(b->last_event), "restored confirmed generation %016llx at start",
+			 (unsigned long long)t->generation);
 	return 1;
 }
 
@@ -402,9 +464,30 @@ int box_rollback(struct box *b, char *err, size_t errlen)
 {
 	struct table *conf = b->confirmed;
 
+	if (b->nl && box_state(b) == BOX_PROBATION && !b->confirmed) {
+		/* The module's rollback needs a table to go back to; "none" only comes by its timer. */
+		snprintf(err, errlen, "no confirmed table to go back to: the module drops generation %016llx "
+			 "when its deadline passes", (unsigned long long)b->running->generation);
+		return -1;
+	}
 	if (b->nl && (box_state(b) == BOX_PROBATION || b->previous)) {
-		int ret = rnl_rollback(b->nl);
+		struct rnl_status st;
+		int ret = rnl_status(b->nl, &st);
 
+		/* The module's own "previous" is the table it swapped out last, which after a revert is
+		 * the reverted one: swap only when it is the table the agent means, else load that. */
+		if (!ret && box_state(b) == BOX_PROBATION && !st.confirm_pending)
+			ret = 0; /* the module's timer reverted it already; box_tick will have noticed */
+		else if (!ret && (box_state(b) == BOX_PROBATION
+				  ? st.has_prev && st.prev_generation == b->confirmed->generation
+				  : st.has_prev && st.prev_generation == b->previous->generation && !st.confirm_pending))
+			ret = rnl_rollback(b->nl);
+		else if (!ret && box_state(b) == BOX_PROBATION) {
+			ret = rnl_rollback(b->nl);
+			if (!ret)
+				ret = rnl_load(b->nl, b->confirmed->blob, b->confirmed->len, 0, 0, NULL);
+		} else if (!ret)
+			ret = rnl_load(b->nl, b->previous->blob, b->previous->len, 0, 0, NULL);
 		if (ret) {
 			kernel_error(b, ret, "the module did not roll back", err, errlen);
 			return -1;
@@ -667,14 +750,23 @@ int box_tick(struct box *b, uint64_t now, uint64_t wall)
 	int reverted = 0;
 	uint64_t due;
 
-	if (box_state(b) == BOX_PROBATION && now >= b->deadline_ms) {
+	if (box_state(b) == BOX_PROBATION && b->nl) {
 		struct rnl_status st;
 
-		/* With the kernel backend the module reverts by its own timer; follow it. */
-		if (!b->nl || rnl_status(b->nl, &st) || !st.confirm_pending) {
-			revert(b, "not confirmed before its deadline");
+		/* The module reverts by its own timer, whatever the agent does: watch for it rather than
+		 * for the agent's clock, and report what the module says. */
+		if (rnl_status(b->nl, &st) == 0 && !st.confirm_pending
+		    && (!st.has_table || st.generation != b->running->generation)) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "the module's timer: not confirmed in time, %u revert(s) so far",
+				 st.reverts);
+			revert(b, why);
 			reverted = 1;
 		}
+	} else if (box_state(b) == BOX_PROBATION && now >= b->deadline_ms) {
+		revert(b, "not confirmed before its deadline");
+		reverted = 1;
 	}
 	if (b->nl)
 		return reverted;

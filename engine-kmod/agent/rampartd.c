@@ -972,6 +972,8 @@ static void usage(FILE *f)
 		"                [--tty DEV [--baud N] [--parity none|even|odd]] [--rate PKTS_PER_S]\n"
 		"                [--ipfix HOST:PORT]... [--ipfix-template-refresh SECONDS]\n"
 		"                [--ipfix-domain ID] [--ipfix-dump FILE]\n"
+		"       rampartd --restore-only [--state-dir DIR]  load the last confirmed table into the\n"
+		"                                           module and exit (at boot, before the network)\n"
 		"       rampartd --stdio [--socket PATH]    relay an SSH session to the running agent\n"
 		"       rampartd --stdio --standalone ...   serve this session in-process\n");
 }
@@ -984,7 +986,8 @@ int main(int argc, char **argv)
 		{ "tty", required_argument, 0, 't' }, { "baud", required_argument, 0, 'B' },
 		{ "parity", required_argument, 0, 'p' }, { "stdio", no_argument, 0, 'i' },
 		{ "standalone", no_argument, 0, 'S' }, { "rate", required_argument, 0, 'r' },
-		{ "no-socket", no_argument, 0, 'n' }, { "help", no_argument, 0, 'h' },
+		{ "no-socket", no_argument, 0, 'n' }, { "restore-only", no_argument, 0, 'R' },
+		{ "help", no_argument, 0, 'h' },
 		{ "ipfix", required_argument, 0, 'X' }, { "ipfix-template-refresh", required_argument, 0, 'T' },
 		{ "ipfix-domain", required_argument, 0, 'D' }, { "ipfix-dump", required_argument, 0, 'U' },
 		{ 0, 0, 0, 0 } };
@@ -995,7 +998,7 @@ int main(int argc, char **argv)
 	const char *backend = "sim", *state_dir = "/var/lib/rampart", *sock = "/run/rampart/rampartd.sock";
 	const char *group = NULL, *tty = NULL, *parity = "none";
 	unsigned baud = 115200, rate = 200;
-	int stdio = 0, standalone = 0, no_socket = 0, opt, lfd = -1, have_group = 0, r;
+	int stdio = 0, standalone = 0, no_socket = 0, restore_only = 0, opt, lfd = -1, have_group = 0, r;
 	gid_t gid = 0;
 	char err[300];
 	uint64_t last_tick = 0;
@@ -1013,6 +1016,7 @@ int main(int argc, char **argv)
 		case 'S': standalone = 1; break;
 		case 'r': rate = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'n': no_socket = 1; break;
+		case 'R': restore_only = 1; backend = "kernel"; break;
 		case 'X':
 			if (nipfix > IPFIX_MAX_COLLECTORS) {
 				fprintf(stderr, "rampartd: at most %d --ipfix collectors\n", IPFIX_MAX_COLLECTORS);
@@ -1081,6 +1085,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r = box_restore(&box, err, sizeof(err));
+	if (restore_only) {
+		/* Run at boot before the network comes up (rampartd-restore.service): the box must
+		 * never face the network without its last confirmed table. */
+		if (r < 0)
+			logf_("restore failed: %s", err);
+		else
+			logf_("%s", r > 0 ? box.last_event : "no confirmed table persisted: the module runs none");
+		box_free(&box);
+		return r < 0 ? 1 : 0;
+	}
 	if (r < 0)
 		logf_("starting without a table: %s", err);
 	else if (r > 0)

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.link;
 
+import com.jcraft.jsch.AgentIdentityRepository;
+import com.jcraft.jsch.AgentProxyException;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.HostKey;
 import com.jcraft.jsch.HostKeyRepository;
+import com.jcraft.jsch.Identity;
+import com.jcraft.jsch.IdentityRepository;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchChangedHostKeyException;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.JSchUnknownHostKeyException;
 import com.jcraft.jsch.OpenSSHConfig;
+import com.jcraft.jsch.SSHAgentConnector;
 import com.jcraft.jsch.Session;
+import com.jcraft.jsch.UnixDomainSocketFactory;
 import com.jcraft.jsch.UserInfo;
 
 import java.io.IOException;
@@ -19,10 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Vector;
 
 /**
  * {@code ssh user@box rampartd --stdio} through jsch: strict known_hosts checking (a new key only
- * with an explicit flag, a changed key never), ~/.ssh/config aliases, ed25519 and RSA keys.
+ * with an explicit flag, a changed key never), ~/.ssh/config aliases, ed25519 and RSA keys, and
+ * the keys of a running ssh-agent (SSH_AUTH_SOCK), offered before key files as OpenSSH does.
  */
 public final class SshTransport implements Transport {
     /**
@@ -30,19 +38,29 @@ public final class SshTransport implements Transport {
      * @param user          null: from ~/.ssh/config, else the local user name
      * @param identities    private keys to offer; empty: ~/.ssh/id_ed25519 and ~/.ssh/id_rsa when present
      * @param acceptNewHostKey record an unknown host's key in known_hosts (never a changed one)
+     * @param agentSocket   an ssh-agent's socket whose keys to offer, or null for none
      */
     public record Options(String user, String host, int port, Path knownHosts, boolean acceptNewHostKey,
-                          List<Path> identities, Path sshConfig, String remoteCommand, int connectTimeoutMs) {
+                          List<Path> identities, Path sshConfig, String remoteCommand, int connectTimeoutMs,
+                          Path agentSocket) {
+        /** Without an ssh-agent. */
+        public Options(String user, String host, int port, Path knownHosts, boolean acceptNewHostKey,
+                       List<Path> identities, Path sshConfig, String remoteCommand, int connectTimeoutMs) {
+            this(user, host, port, knownHosts, acceptNewHostKey, identities, sshConfig, remoteCommand, connectTimeoutMs, null);
+        }
+        /** The defaults of OpenSSH's client: ~/.ssh files, and the ssh-agent of SSH_AUTH_SOCK if set. */
         public static Options of(String user, String host, int port) {
             Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+            String sock = System.getenv("SSH_AUTH_SOCK");
             return new Options(user, host, port, ssh.resolve("known_hosts"), false, List.of(), ssh.resolve("config"),
-                    "rampartd --stdio", 15_000);
+                    "rampartd --stdio", 15_000, sock == null || sock.isBlank() ? null : Path.of(sock));
         }
-        public Options withKnownHosts(Path p) { return new Options(user, host, port, p, acceptNewHostKey, identities, sshConfig, remoteCommand, connectTimeoutMs); }
-        public Options withAcceptNewHostKey(boolean a) { return new Options(user, host, port, knownHosts, a, identities, sshConfig, remoteCommand, connectTimeoutMs); }
-        public Options withIdentities(List<Path> ids) { return new Options(user, host, port, knownHosts, acceptNewHostKey, ids, sshConfig, remoteCommand, connectTimeoutMs); }
-        public Options withSshConfig(Path p) { return new Options(user, host, port, knownHosts, acceptNewHostKey, identities, p, remoteCommand, connectTimeoutMs); }
-        public Options withRemoteCommand(String c) { return new Options(user, host, port, knownHosts, acceptNewHostKey, identities, sshConfig, c, connectTimeoutMs); }
+        public Options withKnownHosts(Path p) { return new Options(user, host, port, p, acceptNewHostKey, identities, sshConfig, remoteCommand, connectTimeoutMs, agentSocket); }
+        public Options withAcceptNewHostKey(boolean a) { return new Options(user, host, port, knownHosts, a, identities, sshConfig, remoteCommand, connectTimeoutMs, agentSocket); }
+        public Options withIdentities(List<Path> ids) { return new Options(user, host, port, knownHosts, acceptNewHostKey, ids, sshConfig, remoteCommand, connectTimeoutMs, agentSocket); }
+        public Options withSshConfig(Path p) { return new Options(user, host, port, knownHosts, acceptNewHostKey, identities, p, remoteCommand, connectTimeoutMs, agentSocket); }
+        public Options withRemoteCommand(String c) { return new Options(user, host, port, knownHosts, acceptNewHostKey, identities, sshConfig, c, connectTimeoutMs, agentSocket); }
+        public Options withAgentSocket(Path p) { return new Options(user, host, port, knownHosts, acceptNewHostKey, identities, sshConfig, remoteCommand, connectTimeoutMs, p); }
     }
 
     private final Session session;
@@ -75,7 +93,13 @@ public final class SshTransport implements Transport {
                 for (String n : List.of("id_ed25519", "id_rsa", "id_ecdsa"))
                     if (Files.isReadable(ssh.resolve(n))) ids.add(ssh.resolve(n));
             }
+            // Key files load into this JSch's own repository; the session then sees them behind the
+            // agent's keys through one combined repository (JSch's agent repository alone would
+            // push every addIdentity into the agent).
             for (Path id : ids) jsch.addIdentity(id.toString());
+            // As OpenSSH: an SSH_AUTH_SOCK that names no socket (an agent that has gone) is no agent.
+            if (o.agentSocket() != null && Files.exists(o.agentSocket()))
+                jsch.setIdentityRepository(new AgentThenFiles(agent(o.agentSocket(), where), jsch.getIdentityRepository()));
         } catch (JSchException | IOException e) {
             throw new BoxException("SSH setup for " + where + " failed: " + e.getMessage(), e);
         }
@@ -97,6 +121,43 @@ public final class SshTransport implements Transport {
             if (s != null) s.disconnect();
             throw explain(e, where, o, hosts);
         }
+    }
+
+    private static IdentityRepository agent(Path socket, String where) throws BoxException {
+        try {
+            return new AgentIdentityRepository(new SSHAgentConnector(new UnixDomainSocketFactory(), socket));
+        } catch (AgentProxyException e) {
+            throw new BoxException("SSH setup for " + where + " failed: cannot use the ssh-agent at " + socket + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The agent's keys first, then the key files; the agent is asked again on each login. */
+    private static final class AgentThenFiles implements IdentityRepository {
+        private final IdentityRepository agent, files;
+
+        AgentThenFiles(IdentityRepository agent, IdentityRepository files) {
+            this.agent = agent;
+            this.files = files;
+        }
+
+        @Override public String getName() { return "ssh-agent, then key files"; }
+        @Override public int getStatus() { return RUNNING; }
+        @Override public Vector<Identity> getIdentities() {
+            Vector<Identity> all = new Vector<>();
+            // An agent that went away since leaves the files, as with OpenSSH; the login then
+            // succeeds or fails on them and says so.
+            try {
+                if (agent.getStatus() == RUNNING) all.addAll(agent.getIdentities());
+            } catch (RuntimeException e) {
+                System.err.println("rampart: ssh-agent unusable (" + e.getMessage() + "); trying key files only");
+            }
+            all.addAll(files.getIdentities());
+            return all;
+        }
+        @Override public boolean add(byte[] identity) { return files.add(identity); }
+        @Override public boolean remove(byte[] blob) { return files.remove(blob); }
+        @Override public void removeAll() { files.removeAll(); }
     }
 
     private static BoxException explain(Exception e, String where, Options o, StrictHosts hosts) {
@@ -165,7 +226,7 @@ public final class SshTransport implements Transport {
         @Override public HostKey[] getHostKey(String host, String type) { return base.getHostKey(host, type); }
     }
 
-    /** Batch use: never answer a prompt (passphrase-protected keys need an agent; not supported yet). */
+    /** Batch use: never answer a prompt (a passphrase-protected key is used through ssh-agent). */
     private static final class NoPrompts implements UserInfo {
         @Override public String getPassphrase() { return null; }
         @Override public String getPassword() { return null; }

@@ -84,7 +84,8 @@ public sealed interface Target permits Target.Ssh, Target.Serial, Target.Local, 
     default Transport.Factory factory(SshTransport.Options ssh) {
         if (this instanceof Ssh t) {
             SshTransport.Options o = new SshTransport.Options(t.user(), t.host(), t.port(), ssh.knownHosts(),
-                    ssh.acceptNewHostKey(), ssh.identities(), ssh.sshConfig(), ssh.remoteCommand(), ssh.connectTimeoutMs());
+                    ssh.acceptNewHostKey(), ssh.identities(), ssh.sshConfig(), ssh.remoteCommand(), ssh.connectTimeoutMs(),
+                    ssh.agentSocket());
             // A recorded new key must not be recorded twice on the reconnect that confirms.
             boolean[] first = {true};
             return () -> {

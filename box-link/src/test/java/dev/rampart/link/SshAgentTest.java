@@ -29,7 +29,7 @@ class SshAgentTest {
     static Process sshd;
     static int port;
     static Tools.Agent agent;
-    static Path ed25519, rsa, hostPub, otherHostPub;
+    static Path ed25519, rsa, hostPub, otherHostPub, agentKey, stranger;
     static String agentCommand;
 
     @BeforeAll static void startSshd() throws Exception {
@@ -41,10 +41,13 @@ class SshAgentTest {
         keygen("ed25519", dir.resolve("otherhost"));
         keygen("ed25519", ed25519 = dir.resolve("id_ed25519"));
         keygen("rsa", rsa = dir.resolve("id_rsa"));
+        keygen("ed25519", agentKey = dir.resolve("id_in_agent"));
+        keygen("ed25519", stranger = dir.resolve("id_stranger"));
         hostPub = dir.resolve("hostkey.pub");
         otherHostPub = dir.resolve("otherhost.pub");
         Files.writeString(dir.resolve("authorized_keys"),
-                Files.readString(dir.resolve("id_ed25519.pub")) + Files.readString(dir.resolve("id_rsa.pub")));
+                Files.readString(dir.resolve("id_ed25519.pub")) + Files.readString(dir.resolve("id_rsa.pub"))
+                        + Files.readString(dir.resolve("id_in_agent.pub")));
         port = Tools.freePort();
         Path cfg = Files.writeString(dir.resolve("sshd_config"), String.join("\n",
                 "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("hostkey"),
@@ -138,6 +141,44 @@ class SshAgentTest {
                 List.of(ed25519), cfg, agentCommand, 15_000);
         try (BoxConnection c = BoxConnection.connect(() -> SshTransport.open(o))) {
             assertEquals(port, c.status().peer().serverPort());
+        }
+    }
+
+    /** A real ssh-agent holding the only authorised key offered: the login works through it alone. */
+    @Test void sshAgentKeysAreOfferedBeforeKeyFiles() throws Exception {
+        Tools.need("/usr/bin/ssh-agent", "openssh-client");
+        Path sock = dir.resolve("ssh-agent.sock");
+        Process a = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("ssh-agent.log").toFile()).start();
+        try {
+            for (int i = 0; i < 250 && !Files.exists(sock); i++) Tools.sleep(20);
+            assertTrue(Files.exists(sock), "ssh-agent made no socket: " + Files.readString(dir.resolve("ssh-agent.log")));
+            ProcessBuilder add = new ProcessBuilder("ssh-add", agentKey.toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", sock.toString());
+            Process p = add.start();
+            String addOut = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "ssh-add: " + addOut);
+            // The key file offered is not authorised: without the agent the login fails...
+            Path known = knownHosts("kh_agent", hostPub);
+            BoxException e = assertThrows(BoxException.class, () -> BoxConnection.connect(
+                    () -> SshTransport.open(options(known, stranger).withAgentSocket(null)),
+                    BoxConnection.Options.DEFAULT.withReconnects(0)));
+            assertTrue(e.getMessage().contains("no accepted key"), e.getMessage());
+            // ...with it, the agent's key logs in.
+            try (BoxConnection c = BoxConnection.connect(() -> SshTransport.open(options(known, stranger).withAgentSocket(sock)))) {
+                assertEquals(BoxStatus.PeerKind.SSH, c.status().peer().kind());
+            }
+            Run r = cli("status", "--to", "ssh://" + System.getProperty("user.name") + "@127.0.0.1:" + port,
+                    "--known-hosts", known.toString(), "-i", stranger.toString(), "--ssh-auth-sock", sock.toString(),
+                    "--ssh-config", dir.resolve("no-config").toString(), "--agent-command", agentCommand);
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.out().contains("backend sim"), r.out());
+            Run missing = cli("status", "--to", "ssh://127.0.0.1:" + port, "--ssh-auth-sock", dir.resolve("nope").toString());
+            assertEquals(2, missing.exit(), missing.out() + missing.err());
+            assertTrue(missing.err().contains("no such socket"), missing.err());
+        } finally {
+            a.destroy();
+            a.waitFor(5, TimeUnit.SECONDS);
         }
     }
 

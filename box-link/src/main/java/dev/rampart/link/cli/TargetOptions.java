@@ -27,6 +27,10 @@ public final class TargetOptions {
     @Option(names = {"-i", "--identity"}, paramLabel = "KEY", description = "SSH private key (ed25519 or RSA); repeatable")
     List<Path> identities = new ArrayList<>();
 
+    @Option(names = "--ssh-auth-sock", paramLabel = "SOCKET",
+            description = "ssh-agent socket whose keys to offer first (default: $SSH_AUTH_SOCK; 'none' for no agent)")
+    String sshAuthSock;
+
     @Option(names = "--ssh-config", paramLabel = "FILE", description = "OpenSSH client config for host aliases (default ~/.ssh/config)")
     Path sshConfig;
 
@@ -43,6 +47,9 @@ public final class TargetOptions {
                 .withIdentities(List.copyOf(identities)).withRemoteCommand(agentCommand);
         if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
         if (sshConfig != null) ssh = ssh.withSshConfig(sshConfig);
+        if (sshAuthSock != null && !sshAuthSock.equals("none") && !java.nio.file.Files.exists(Path.of(sshAuthSock)))
+            throw new IllegalArgumentException("--ssh-auth-sock " + sshAuthSock + ": no such socket (is ssh-agent running?)");
+        if (sshAuthSock != null) ssh = ssh.withAgentSocket(sshAuthSock.equals("none") ? null : Path.of(sshAuthSock));
         return t.factory(ssh);
     }
 
