@@ -4,7 +4,9 @@ package dev.rampart.telemetry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -14,6 +16,11 @@ import java.util.SplittableRandom;
  * {@code java -cp ... dev.rampart.telemetry.IngestBench 1000000 10000 [jdbc-url user password]}.
  */
 public final class IngestBench {
+    @FunctionalInterface
+    interface Query {
+        int run() throws Exception;
+    }
+
     public static void main(String[] args) throws Exception {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
@@ -44,16 +51,31 @@ public final class IngestBench {
             store.insert(rows);
             double s = (System.nanoTime() - start) / 1e9;
             System.out.printf("ingest: %d records in %.1f s = %.0f records/s (batches of %d)%n", total, s, total / s, batch);
-            for (int round = 0; round < 3; round++) {
-                long q = System.nanoTime();
-                FlowPage p = store.newest(FlowFilter.ALL.address("10.1.7.7", FlowFilter.Side.EITHER, true).verdict(Flow.DROP, false),
-                        Optional.empty(), 100);
-                double firstPage = (System.nanoTime() - q) / 1e6;
-                q = System.nanoTime();
-                List<Talker> top = store.topTalkers(System.currentTimeMillis() - 3_600_000L, System.currentTimeMillis(), 10);
-                double talkers = (System.nanoTime() - q) / 1e6;
-                System.out.printf("round %d: first page of dropped, not 10.1.7.7 (%d rows): %.1f ms; top talkers of the last hour (%d): %.0f ms%n",
-                        round, p.rows().size(), firstPage, top.size(), talkers);
+            long now = System.currentTimeMillis();
+            Map<String, Query> queries = new LinkedHashMap<>();
+            queries.put("first page, no filter", () -> store.newest(FlowFilter.ALL, Optional.empty(), 100).rows().size());
+            queries.put("first page, dropped and not 10.1.7.7", () -> store.newest(
+                    FlowFilter.ALL.address("10.1.7.7", FlowFilter.Side.EITHER, true).verdict(Flow.DROP, false), Optional.empty(), 100).rows().size());
+            queries.put("first page, either side is 10.1.7.7 (in ~1 of 260k records)", () -> store.newest(
+                    FlowFilter.ALL.address("10.1.7.7", FlowFilter.Side.EITHER, false), Optional.empty(), 100).rows().size());
+            queries.put("first page, either side is 10.250.0.1 (absent)", () -> store.newest(
+                    FlowFilter.ALL.address("10.250.0.1", FlowFilter.Side.EITHER, false), Optional.empty(), 100).rows().size());
+            queries.put("first page, dst port 22, last 10 minutes", () -> store.newest(
+                    FlowFilter.ALL.port(22, FlowFilter.Side.DST, false).since(now - 600_000), Optional.empty(), 100).rows().size());
+            queries.put("top 10 talkers of the last hour", () -> store.topTalkers(now - 3_600_000L, now, 10).size());
+            queries.put("drop rate per minute, last hour", () -> store.dropsPerMinute(now - 3_600_000L, now).size());
+            for (var q : queries.entrySet()) {
+                double[] ms = new double[5];
+                int rowsSeen = 0;
+                for (int round = 0; round < ms.length; round++) {
+                    long t = System.nanoTime();
+                    rowsSeen = q.getValue().run();
+                    ms[round] = (System.nanoTime() - t) / 1e6;
+                }
+                double[] sorted = ms.clone();
+                java.util.Arrays.sort(sorted);
+                System.out.printf("%-62s %5d rows  median %8.1f ms  (runs: %s)%n", q.getKey(), rowsSeen, sorted[2],
+                        java.util.Arrays.stream(ms).mapToObj(v -> String.format("%.0f", v)).collect(java.util.stream.Collectors.joining(" ")));
             }
         } finally {
             if (tmp != null) try (var w = Files.walk(tmp)) {
