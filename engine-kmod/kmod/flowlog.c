@@ -513,7 +513,22 @@ static ssize_t flow_interval_show(struct kobject *k, struct kobj_attribute *a, c
 static ssize_t flow_interval_store(struct kobject *k, struct kobj_attribute *a, const char *buf,
 				   size_t count)
 {
-	return u32_store(&flow_interval, "flow_interval", 1, 3600, buf, count);
+	struct rampart_flowlog *fl;
+	ssize_t ret = u32_store(&flow_interval, "flow_interval", 1, 3600, buf, count);
+
+	if (ret < 0)
+		return ret;
+	/* The new period starts now rather than after the old one ran out. */
+	mutex_lock(&export_lock);
+	list_for_each_entry(fl, &flowlogs, list) {
+		const struct fl_buf *b = rcu_dereference_protected(fl->active,
+								   lockdep_is_held(&export_lock));
+
+		if (!stopped && !test_bit(FL_KICKED, &b->flags))
+			mod_delayed_work(system_wq, &fl->work, READ_ONCE(flow_interval) * HZ);
+	}
+	mutex_unlock(&export_lock);
+	return ret;
 }
 
 static ssize_t bool_show(bool *var, char *buf)

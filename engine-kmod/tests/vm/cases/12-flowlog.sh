@@ -152,4 +152,38 @@ expect_eq "export on full: never more than flow_max records per export" \
 
 echo 16384 >$FL/flow_max
 expect_ge "flow_stats counts the unheard record" "$(awk '$1 == "lost_no_listener" { print $2 }' $FL/flow_stats)" 1
+
+# ---- the interval export comes by itself --------------------------------------------------
+n rt rampartctl flows >/tmp/fl7 &
+lp=$!
+sleep 1
+echo 2 >$FL/flow_interval
+n cl rtraffic burst 10.0.2.2 5002 5 10 >/dev/null
+for i in $(seq 1 20); do
+	[ "$(recs /tmp/fl7 dport=5002 | get packets | sum)" -ge 5 ] && break
+	sleep 0.5
+done
+kill $lp
+wait $lp 2>/dev/null
+echo 10 >$FL/flow_interval
+expect_eq "interval export: the flow's 5 packets, unasked" "$(recs /tmp/fl7 dport=5002 | get packets | sum)" 5
+expect_eq "interval export: every END says interval" "$(grep '^end' /tmp/fl7 | get reason | sort -u)" interval
+
+# ---- unload: what is left goes out first, and nothing leaks -------------------------------
+n rt rampartctl flows >/tmp/fl8 &
+lp=$!
+sleep 1
+n cl rtraffic burst 10.0.2.2 5001 4 10 >/dev/null
+sleep 0.3
+before=$(dmesg | grep -c 'rampart: unloaded, 0 allocations outstanding')
+rmmod rampart || bad "rmmod"
+sleep 0.5
+kill $lp
+wait $lp 2>/dev/null
+cat /tmp/fl8
+expect_eq "unload export: the flow's 4 packets" "$(recs /tmp/fl8 dport=5001 | get packets)" 4
+expect_eq "unload export: reason" "$(grep '^end' /tmp/fl8 | get reason)" unload
+expect_eq "unload: zero allocations outstanding" \
+	"$(dmesg | grep -c 'rampart: unloaded, 0 allocations outstanding')" $((before + 1))
+insmod /mod/rampart.ko || bad "insmod"
 finish
