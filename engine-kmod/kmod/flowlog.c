@@ -304,6 +304,23 @@ static void send_end(struct rampart_flowlog *fl, u64 seq, u32 records, u32 reaso
 		memset(fl->pending, 0, sizeof(fl->pending));
 }
 
+/* No flow and no loss in b (a packet racing with this is simply in the next export). */
+static bool buf_idle(const struct rampart_flowlog *fl, const struct fl_buf *b)
+{
+	unsigned int cpu;
+	int i;
+
+	if (atomic_read(&b->used))
+		return false;
+	for_each_possible_cpu(cpu)
+		if (READ_ONCE(b->lost[cpu * FL_LOST_STRIDE + RAMPART_FLOW_LOST_TABLE_FULL]))
+			return false;
+	for (i = 0; i < RAMPART_FLOW_LOST_MAX; i++)
+		if (fl->pending[i])
+			return false;
+	return true;
+}
+
 /*
  * Swap buffers, then send what the old one holds. Returns the export's number (0 when there
  * was nothing to send) and its record count.
@@ -317,6 +334,15 @@ static int fl_export(struct rampart_flowlog *fl, u32 reason, u64 *seq_out, u32 *
 	bool something;
 
 	lockdep_assert_held(&export_lock);
+	old = rcu_dereference_protected(fl->active, lockdep_is_held(&export_lock));
+	if (reason == RAMPART_FLOW_REASON_INTERVAL && buf_idle(fl, old)) {
+		/* Nothing to say: no swap, no grace period, for namespaces that log nothing. */
+		if (seq_out)
+			*seq_out = 0;
+		if (records_out)
+			*records_out = 0;
+		return 0;
+	}
 	if (!fl->spare || fl->spare->cap != cap) {
 		fresh = buf_alloc(cap);
 		if (fresh) {
@@ -326,7 +352,6 @@ static int fl_export(struct rampart_flowlog *fl, u32 reason, u64 *seq_out, u32 *
 	}
 	if (!fl->spare)
 		return -ENOMEM;         /* the active buffer keeps collecting; next time */
-	old = rcu_dereference_protected(fl->active, lockdep_is_held(&export_lock));
 	rcu_assign_pointer(fl->active, fl->spare);
 	fl->spare = NULL;
 	synchronize_rcu();
