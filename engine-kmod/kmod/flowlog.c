@@ -315,6 +315,9 @@ static bool buf_idle(const struct rampart_flowlog *fl, const struct fl_buf *b)
 	for_each_possible_cpu(cpu)
 		if (READ_ONCE(b->lost[cpu * FL_LOST_STRIDE + RAMPART_FLOW_LOST_TABLE_FULL]))
 			return false;
+	/* Old losses wait for a subscriber; without one, repeating them achieves nothing. */
+	if (!rampart_flow_listeners(fl->net))
+		return true;
 	for (i = 0; i < RAMPART_FLOW_LOST_MAX; i++)
 		if (fl->pending[i])
 			return false;

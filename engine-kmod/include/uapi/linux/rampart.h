@@ -192,7 +192,8 @@ struct rampart_test_result {
  *
  * all with the same FLOW_EXPORT number; FLOW_END counts the records of every message of the
  * export, so a reader knows it saw them all. An interval export with no records and nothing
- * lost is not sent.
+ * lost is not sent. An export that found no subscriber is not sent either but keeps its number
+ * (a gap for later subscribers); its records are counted in the next END as NO_LISTENER.
  *
  * FLOW_LOST counts, per enum rampart_flow_lost, what was not delivered since the last END that
  * was: packets that could not be recorded because the table was full, and records of exports

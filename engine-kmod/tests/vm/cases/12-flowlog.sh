@@ -40,6 +40,9 @@ case "$msg" in
 esac
 
 # ---- known traffic ------------------------------------------------------------------------
+# A subscriber in another namespace (sv, no table) must hear nothing of rt's flows.
+n sv rampartctl flows >/tmp/flsv &
+svp=$!
 # UDP: IP + 8 + payload bytes per datagram (IPv4 header 20, IPv6 40).
 n cl rtraffic burst 10.0.2.2 5001 7 100 >/dev/null || bad "burst v4 5001"
 n cl rtraffic burst fd00:2::2 5001 5 100 >/dev/null || bad "burst v6 5001"
@@ -62,6 +65,9 @@ n cl rtraffic burst 10.0.1.1 5101 2 10 >/dev/null || bad "burst input 5101"
 sleep 0.3
 n rt rampartctl flows --once >/tmp/fl1 || bad "flows --once"
 cat /tmp/fl1
+kill $svp
+wait $svp 2>/dev/null
+expect_eq "a subscriber in another namespace got nothing" "$(wc -l </tmp/flsv)" 0
 F="gen=$G hook=forward iif=rt-c oif=rt-s"
 U4="$F src=10.0.1.2 dst=10.0.2.2 family=4"
 U6="$F src=fd00:1::2 dst=fd00:2::2 family=6"
