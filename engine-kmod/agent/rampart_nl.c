@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -618,4 +619,198 @@ void rnl_format_addr(const uint8_t a[16], char *buf, size_t n)
 		inet_ntop(AF_INET, a + 12, buf, n);
 	else
 		inet_ntop(AF_INET6, a, buf, n);
+}
+
+/* ---- flow log ------------------------------------------------------------------------------ */
+
+/* The id of the family's multicast group of that name, from the controller. */
+static int resolve_group(struct rnl *nl, const char *name, uint32_t *id)
+{
+	struct {
+		struct nlmsghdr h;
+		struct genlmsghdr g;
+		uint8_t attrs[64];
+	} req = { 0 };
+	struct nlattr *a = (struct nlattr *)req.attrs;
+	uint8_t *rx = malloc(RX_SIZE);
+	struct nlmsghdr *h;
+	ssize_t n;
+	int ret = -ENOENT;
+
+	if (!rx)
+		return -ENOMEM;
+	a->nla_type = CTRL_ATTR_FAMILY_NAME;
+	a->nla_len = NLA_HDRLEN + sizeof(RAMPART_GENL_NAME);
+	memcpy(req.attrs + NLA_HDRLEN, RAMPART_GENL_NAME, sizeof(RAMPART_GENL_NAME));
+	req.h.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + NLA_ALIGN(a->nla_len);
+	req.h.nlmsg_type = GENL_ID_CTRL;
+	req.h.nlmsg_flags = NLM_F_REQUEST;
+	req.h.nlmsg_seq = ++nl->seq;
+	req.g.cmd = CTRL_CMD_GETFAMILY;
+	req.g.version = 1;
+	if (send(nl->fd, &req, req.h.nlmsg_len, 0) < 0 || (n = recv(nl->fd, rx, RX_SIZE, 0)) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (h = (struct nlmsghdr *)rx; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+		struct nlattr *tb[CTRL_ATTR_MAX + 1];
+		const uint8_t *p;
+		size_t left;
+
+		if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+			break;
+		parse_attrs((uint8_t *)h + NLMSG_HDRLEN + GENL_HDRLEN,
+			    h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb, CTRL_ATTR_MAX);
+		if (!tb[CTRL_ATTR_MCAST_GROUPS])
+			continue;
+		/* A nest of nests, one per group: { MCAST_GRP_NAME, MCAST_GRP_ID }. */
+		p = payload(tb[CTRL_ATTR_MCAST_GROUPS]);
+		left = tb[CTRL_ATTR_MCAST_GROUPS]->nla_len - NLA_HDRLEN;
+		while (left >= NLA_HDRLEN) {
+			const struct nlattr *g = (const struct nlattr *)p;
+			struct nlattr *gt[CTRL_ATTR_MCAST_GRP_MAX + 1];
+
+			if (g->nla_len < NLA_HDRLEN || g->nla_len > left)
+				break;
+			parse_attrs(p + NLA_HDRLEN, g->nla_len - NLA_HDRLEN, gt,
+				    CTRL_ATTR_MCAST_GRP_MAX);
+			if (gt[CTRL_ATTR_MCAST_GRP_NAME] && gt[CTRL_ATTR_MCAST_GRP_ID] &&
+			    !strcmp(payload(gt[CTRL_ATTR_MCAST_GRP_NAME]), name)) {
+				*id = get_u32(gt[CTRL_ATTR_MCAST_GRP_ID]);
+				ret = 0;
+				goto out;
+			}
+			if ((size_t)NLA_ALIGN(g->nla_len) >= left)
+				break;
+			left -= NLA_ALIGN(g->nla_len);
+			p += NLA_ALIGN(g->nla_len);
+		}
+	}
+	snprintf(nl->err_msg, sizeof(nl->err_msg),
+		 "the rampart family has no \"%s\" multicast group: module without flow logs?", name);
+out:
+	free(rx);
+	return ret;
+}
+
+int rnl_flows_subscribe(struct rnl *nl)
+{
+	uint32_t grp;
+	int ret = resolve_group(nl, RAMPART_GENL_MCGRP_FLOWS, &grp);
+
+	if (ret)
+		return ret;
+	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0)
+		return -errno;
+	return 0;
+}
+
+int rnl_flows_parse(struct rnl *nl, const void *buf, size_t len, const struct rnl_flow_handler *h)
+{
+	const struct nlmsghdr *m;
+	int handled = 0, ret;
+
+	for (m = buf; NLMSG_OK(m, len); m = NLMSG_NEXT(m, len)) {
+		struct nlattr *tb[RAMPART_A_MAX + 1];
+		const struct genlmsghdr *g = NLMSG_DATA(m);
+		uint64_t seq;
+
+		if (m->nlmsg_type != nl->family || m->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+		    g->cmd != RAMPART_CMD_FLOWS)
+			continue;
+		parse_attrs((const uint8_t *)m + NLMSG_HDRLEN + GENL_HDRLEN,
+			    m->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb, RAMPART_A_MAX);
+		if (!tb[RAMPART_A_FLOW_EXPORT] ||
+		    tb[RAMPART_A_FLOW_EXPORT]->nla_len != NLA_HDRLEN + 8)
+			return -EPROTO;
+		seq = get_u64(tb[RAMPART_A_FLOW_EXPORT]);
+		if (tb[RAMPART_A_FLOW_RECORDS]) {
+			const struct nlattr *a = tb[RAMPART_A_FLOW_RECORDS];
+			size_t bytes = a->nla_len - NLA_HDRLEN, i;
+
+			if (bytes % sizeof(struct rampart_flow_record))
+				return -EPROTO;
+			for (i = 0; h->record && i < bytes / sizeof(struct rampart_flow_record); i++) {
+				struct rampart_flow_record r;
+
+				/* Copied out: the attribute is only 4-byte aligned. */
+				memcpy(&r, (const uint8_t *)payload(a) + i * sizeof(r), sizeof(r));
+				ret = h->record(h->arg, seq, &r);
+				if (ret)
+					return ret;
+			}
+		}
+		if (tb[RAMPART_A_FLOW_END]) {
+			struct rnl_flow_end e = { .export_seq = seq };
+
+			if (!tb[RAMPART_A_FLOW_REASON] || !tb[RAMPART_A_FLOW_LOST] ||
+			    tb[RAMPART_A_FLOW_LOST]->nla_len != NLA_HDRLEN + sizeof(e.lost))
+				return -EPROTO;
+			e.records = get_u32(tb[RAMPART_A_FLOW_END]);
+			e.reason = get_u32(tb[RAMPART_A_FLOW_REASON]);
+			memcpy(e.lost, payload(tb[RAMPART_A_FLOW_LOST]), sizeof(e.lost));
+			if (h->end) {
+				ret = h->end(h->arg, &e);
+				if (ret)
+					return ret;
+			}
+		}
+		handled++;
+	}
+	return handled;
+}
+
+int rnl_flows_read(struct rnl *nl, const struct rnl_flow_handler *h, int timeout_ms)
+{
+	struct pollfd p = { .fd = nl->fd, .events = POLLIN };
+	uint8_t *rx;
+	ssize_t n;
+	int ret;
+
+	ret = poll(&p, 1, timeout_ms);
+	if (ret <= 0)
+		return ret < 0 ? -errno : 0;
+	rx = malloc(RX_SIZE);
+	if (!rx)
+		return -ENOMEM;
+	n = recv(nl->fd, rx, RX_SIZE, 0);
+	ret = n < 0 ? -errno : rnl_flows_parse(nl, rx, (size_t)n, h);
+	free(rx);
+	return ret;
+}
+
+struct flush_ctx {
+	uint64_t seq;
+	uint32_t records;
+	int got;
+};
+
+static int flush_cb(void *arg, struct nlattr *const *tb)
+{
+	struct flush_ctx *c = arg;
+
+	if (!tb[RAMPART_A_FLOW_EXPORT] || !tb[RAMPART_A_FLOW_END])
+		return -EPROTO;
+	c->seq = get_u64(tb[RAMPART_A_FLOW_EXPORT]);
+	c->records = get_u32(tb[RAMPART_A_FLOW_END]);
+	c->got = 1;
+	return 0;
+}
+
+int rnl_flows_flush(struct rnl *nl, uint64_t *export_seq, uint32_t *records)
+{
+	struct flush_ctx c = { 0 };
+	struct rnl_msg m;
+	int ret = rnl_msg_init(&m, nl, RAMPART_CMD_FLOW_FLUSH, 0);
+
+	if (ret)
+		return ret;
+	ret = rnl_transact(nl, &m, flush_cb, &c);
+	if (!ret && !c.got)
+		ret = -EPROTO;
+	if (!ret && export_seq)
+		*export_seq = c.seq;
+	if (!ret && records)
+		*records = c.records;
+	return ret;
 }

@@ -93,4 +93,46 @@ int rnl_config(struct rnl *nl, int enabled, int fail_closed);
 int rnl_parse_addr(const char *s, uint8_t out[16]);
 void rnl_format_addr(const uint8_t a[16], char *buf, size_t n);
 
+/*
+ * Flow log (uapi "Flow log"). Subscribe on an rnl of its own: rnl_transact skips messages that
+ * are not answers to its request, so a socket that also sends requests would lose records.
+ *
+ *   struct rnl sub, cmd;
+ *   rnl_open(&sub); rnl_flows_subscribe(&sub);
+ *   rnl_open(&cmd); rnl_flows_flush(&cmd, &seq, NULL);      (optional: export now)
+ *   while (...) rnl_flows_read(&sub, &handler, timeout_ms); (or poll sub.fd, then read)
+ *
+ * handler.record gets every record with the number of its export; handler.end gets the END of
+ * each export (its record count, reason and the loss counters since the last delivered END).
+ * A subscriber that saw every message of an export got exactly end->records records with that
+ * number; sum end->lost over the exports for what never arrived.
+ */
+struct rnl_flow_end {
+	uint64_t export_seq;
+	uint32_t records;           /* records of the whole export */
+	uint32_t reason;            /* enum rampart_flow_reason */
+	uint64_t lost[RAMPART_FLOW_LOST_MAX]; /* enum rampart_flow_lost */
+};
+
+struct rnl_flow_handler {
+	/* A non-zero return stops the read and is returned by it. */
+	int (*record)(void *arg, uint64_t export_seq, const struct rampart_flow_record *r);
+	int (*end)(void *arg, const struct rnl_flow_end *e);
+	void *arg;
+};
+
+/* Joins the "flows" multicast group of the caller's namespace (needs CAP_NET_ADMIN). */
+int rnl_flows_subscribe(struct rnl *nl);
+/*
+ * Waits up to timeout_ms (-1 forever) for flow messages and hands every one received in one
+ * recv to h. Returns the number of messages handled, 0 on timeout, -ENOBUFS when the socket
+ * overflowed (the kernel counts the undelivered records in a later END's SEND_FAILED), -EPROTO
+ * for a malformed message, or the handler's non-zero return.
+ */
+int rnl_flows_read(struct rnl *nl, const struct rnl_flow_handler *h, int timeout_ms);
+/* The same for a buffer the caller read from nl->fd itself (len bytes of netlink messages). */
+int rnl_flows_parse(struct rnl *nl, const void *buf, size_t len, const struct rnl_flow_handler *h);
+/* Exports the namespace's flow log now; the export's number and record count (may be NULL). */
+int rnl_flows_flush(struct rnl *nl, uint64_t *export_seq, uint32_t *records);
+
 #endif

@@ -34,6 +34,7 @@
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 
+#include "flowlog.h"
 #include "rampart.h"
 
 enum { ST_NEW = 0, ST_ESTABLISHED = 1, ST_RELATED = 2, ST_INVALID = 3 };
@@ -213,6 +214,7 @@ static unsigned int rampart_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	rampart_count(kt, res.rule_index == RAMPART_NO_RULE ?
 		      kt->t.count[RAMPART_SEC_RULES] + hook : res.rule_index, skb->len);
+	rampart_flowlog_packet(rn, kt, hook, st->pf, &key, &res, skb->len);
 	switch (res.verdict) {
 	case RAMPART_ACCEPT:
 		return NF_ACCEPT;
@@ -265,4 +267,6 @@ void rampart_hooks_net_exit(struct rampart_net *rn)
 		nf_ct_netns_put(rn->net, NFPROTO_INET);
 	rn->hooks_on = false;
 	rn->ct_on = false;
+	/* No hook writes the flow log any more: stop its export and free it. */
+	rampart_flowlog_net_exit(rn);
 }

@@ -11,6 +11,7 @@
 #include <net/sock.h>
 #include <asm/unaligned.h>
 
+#include "flowlog.h"
 #include "rampart.h"
 
 static struct genl_family rampart_family;
@@ -207,6 +208,12 @@ static int cmd_load_commit(struct sk_buff *skb, struct genl_info *info)
 		confirm = nla_get_u32(info->attrs[RAMPART_A_CONFIRM_TIMEOUT]);
 	if (info->attrs[RAMPART_A_FLAGS])
 		flags = nla_get_u32(info->attrs[RAMPART_A_FLAGS]);
+	/* The flow log must exist before a table can send packets to it. */
+	if (!(flags & RAMPART_F_DRY_RUN)) {
+		ret = rampart_flowlog_ensure(rn, info->extack);
+		if (ret)
+			return ret;
+	}
 	ret = rampart_load_commit(rn, confirm, flags, &verr, info->extack);
 	if (ret && verr.code) {
 		reply_verify_error(info, &verr);
@@ -569,6 +576,32 @@ static int cmd_test(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int cmd_flow_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	u64 seq = 0;
+	u32 records = 0;
+	void *hdr;
+	int ret = check_attrs(info->attrs, info->extack, 0, 0);
+
+	if (ret)
+		return ret;
+	ret = rampart_flowlog_flush(net_of(info), &seq, &records, info->extack);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rampart_family, 0, RAMPART_CMD_FLOW_FLUSH);
+	if (!hdr || nla_put_u64_64bit(msg, RAMPART_A_FLOW_EXPORT, seq, RAMPART_A_PAD) ||
+	    nla_put_u32(msg, RAMPART_A_FLOW_END, records)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static const struct genl_ops ops[] = {
 	{ .cmd = RAMPART_CMD_LOAD_BEGIN, .doit = cmd_load_begin, .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = RAMPART_CMD_LOAD_CHUNK, .doit = cmd_load_chunk, .flags = GENL_UNS_ADMIN_PERM },
@@ -584,6 +617,12 @@ static const struct genl_ops ops[] = {
 	{ .cmd = RAMPART_CMD_TEST_PACKET, .doit = cmd_test, .flags = GENL_UNS_ADMIN_PERM },
 	/* Module-wide switches: only the initial namespace's administrator. */
 	{ .cmd = RAMPART_CMD_CONFIG, .doit = cmd_config, .flags = GENL_ADMIN_PERM },
+	{ .cmd = RAMPART_CMD_FLOW_FLUSH, .doit = cmd_flow_flush, .flags = GENL_UNS_ADMIN_PERM },
+};
+
+/* Flow records say who talks to whom: only a namespace's administrator may subscribe. */
+static const struct genl_multicast_group mcgrps[] = {
+	{ .name = RAMPART_GENL_MCGRP_FLOWS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family rampart_family __ro_after_init = {
@@ -595,6 +634,8 @@ static struct genl_family rampart_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = ops,
 	.n_ops = ARRAY_SIZE(ops),
+	.mcgrps = mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mcgrps),
 	/* Strict validation for every command: unknown attributes and header bits are errors. */
 	.resv_start_op = RAMPART_CMD_LOAD_BEGIN,
 };
@@ -604,7 +645,34 @@ int rampart_netlink_init(void)
 	return genl_register_family(&rampart_family);
 }
 
+struct sk_buff *rampart_flow_msg_new(size_t size, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &rampart_family, 0, RAMPART_CMD_FLOWS);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int rampart_flow_msg_send(struct net *net, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast_netns(&rampart_family, net, msg, 0, 0, GFP_KERNEL);
+}
+
+bool rampart_flow_listeners(struct net *net)
+{
+	return genl_has_listeners(&rampart_family, net, 0);
+}
+
 void rampart_netlink_exit(void)
 {
+	/* The last exports go out while the family can still carry them. */
+	rampart_flowlog_stop();
 	genl_unregister_family(&rampart_family);
 }

@@ -61,6 +61,8 @@ struct rampart_ktable {
 	struct rampart_set **sets;
 };
 
+struct rampart_flowlog;
+
 struct rampart_net {
 	struct net *net;
 	struct mutex lock;          /* every change below and of the sets' membership */
@@ -77,6 +79,7 @@ struct rampart_net {
 	struct list_head sets;
 	atomic64_t malformed;
 	bool hooks_on, ct_on;
+	struct rampart_flowlog *flowlog; /* flowlog.c; NULL until the first table load */
 };
 
 extern unsigned int rampart_net_id;

@@ -8,6 +8,7 @@
 #include <linux/sysfs.h>
 #include <net/net_namespace.h>
 
+#include "flowlog.h"
 #include "rampart.h"
 
 static struct kobject *rampart_kobj;
@@ -122,6 +123,11 @@ int rampart_sysfs_init(void)
 	if (!rampart_kobj)
 		return -ENOMEM;
 	ret = sysfs_create_group(rampart_kobj, &group);
+	if (!ret) {
+		ret = sysfs_create_group(rampart_kobj, &rampart_flowlog_attr_group);
+		if (ret)
+			sysfs_remove_group(rampart_kobj, &group);
+	}
 	if (ret)
 		kobject_put(rampart_kobj);
 	return ret;
@@ -129,6 +135,7 @@ int rampart_sysfs_init(void)
 
 void rampart_sysfs_exit(void)
 {
+	sysfs_remove_group(rampart_kobj, &rampart_flowlog_attr_group);
 	sysfs_remove_group(rampart_kobj, &group);
 	kobject_put(rampart_kobj);
 }

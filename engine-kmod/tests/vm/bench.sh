@@ -5,6 +5,9 @@
 #                turns on by itself, so the fair baseline for the ones below
 #   rampart-N    rampart.ko with N ClassBench-style ACL rules on forward, none matching the flow
 #   nft-N        the same N rules as one linear nftables chain, plus conntrack as in `ct`
+#   rampart-nolog / rampart-log
+#                the flowlog test table, whose rule fl-bench accepts the flow, without and with
+#                the log flag: the difference is the flow log's aggregation cost per packet
 # Each line: @@BENCH SETUP REP PACKETS_PER_SECOND. Ratios only mean something within one run.
 D=${BENCH_SECONDS:-4}
 REPS=${BENCH_REPS:-5}
@@ -46,6 +49,10 @@ for rep in $(seq 1 $REPS); do
 	for N in 0 1000 10000; do
 		n rt rampartctl load /t/bench_$N.bin >/dev/null || bad "load bench_$N"
 		measure rampart-$N $rep
+	done
+	for T in nolog log; do
+		n rt rampartctl load /t/flowlog$([ $T = nolog ] && echo _quiet).bin >/dev/null || bad "load flowlog $T"
+		measure rampart-$T $rep
 	done
 	rmmod rampart
 done

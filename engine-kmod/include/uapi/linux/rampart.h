@@ -80,6 +80,17 @@ enum rampart_cmd {
 	RAMPART_CMD_TEST_PACKET,
 	/* [ENABLED], [FAIL_CLOSED]: module-wide switches, also in /sys/kernel/rampart/. */
 	RAMPART_CMD_CONFIG,
+	/*
+	 * Flow log export, never a request (-EOPNOTSUPP): the messages of the multicast group
+	 * RAMPART_GENL_MCGRP_FLOWS, see "Flow log" below.
+	 */
+	RAMPART_CMD_FLOWS,
+	/*
+	 * No attributes: export the namespace's flow log now (records, then the END message) and
+	 * reply with FLOW_EXPORT (that export's number) and FLOW_END (its record count) once every
+	 * message of it has been multicast. -ENOENT when no table was ever loaded in the namespace.
+	 */
+	RAMPART_CMD_FLOW_FLUSH,
 	__RAMPART_CMD_MAX
 };
 #define RAMPART_CMD_MAX (__RAMPART_CMD_MAX - 1)
@@ -128,6 +139,11 @@ enum rampart_attr {
 				     * 2 related 3 invalid (default 0) */
 	RAMPART_A_FAILURES,         /* u64: loads refused by verification, module-wide */
 	RAMPART_A_PAD,
+	RAMPART_A_FLOW_EXPORT,      /* u64: number of the export, per namespace, from 1 */
+	RAMPART_A_FLOW_RECORDS,     /* binary: n records of struct rampart_flow_record */
+	RAMPART_A_FLOW_END,         /* u32: the last message of an export; value: records in it */
+	RAMPART_A_FLOW_REASON,      /* u32: enum rampart_flow_reason, why the export happened */
+	RAMPART_A_FLOW_LOST,        /* binary: __u64[RAMPART_FLOW_LOST_MAX], see below */
 	__RAMPART_A_LAST
 };
 #define RAMPART_A_MAX (__RAMPART_A_LAST - 1)
@@ -157,5 +173,74 @@ struct rampart_test_result {
 };
 
 #define RAMPART_TEST_NO_CHAIN 0xffu
+
+/*
+ * Flow log. Packets decided by a rule with the log flag (table rule flags bit 0), and with
+ * /sys/kernel/rampart/flow_log_drops set every packet dropped or rejected by the table (rules
+ * and chain policies), are summed per flow in the kernel: one record per distinct key (family,
+ * addresses, protocol, ports or ICMP type/code, interfaces, hook, verdict, rule, table
+ * generation). Each namespace has its own flow table of /sys/kernel/rampart/flow_max records.
+ *
+ * Every flow_interval seconds, when the table fills (unless flow_export_on_full is 0), on
+ * FLOW_FLUSH and when the module unloads, the namespace's records are multicast to the group
+ * RAMPART_GENL_MCGRP_FLOWS ("flows") of the family, in that namespace only, and the table
+ * starts empty: each packet is in exactly one export. Subscribing needs CAP_NET_ADMIN.
+ * One export is
+ *
+ *   FLOWS { FLOW_EXPORT, FLOW_RECORDS }                      zero or more messages, then
+ *   FLOWS { FLOW_EXPORT, FLOW_END, FLOW_REASON, FLOW_LOST }  exactly one
+ *
+ * all with the same FLOW_EXPORT number; FLOW_END counts the records of every message of the
+ * export, so a reader knows it saw them all. An interval export with no records and nothing
+ * lost is not sent. An export that found no subscriber is not sent either but keeps its number
+ * (a gap for later subscribers); its records are counted in the next END as NO_LISTENER.
+ *
+ * FLOW_LOST counts, per enum rampart_flow_lost, what was not delivered since the last END that
+ * was: packets that could not be recorded because the table was full, and records of exports
+ * that had no subscriber or whose message the kernel could not allocate or deliver (a
+ * subscriber's full socket buffer: it also sees ENOBUFS). Summing FLOW_LOST over the exports a
+ * subscriber receives gives everything lost, nothing is dropped without being counted; only
+ * the records of a namespace being destroyed (it has no subscriber left) go uncounted.
+ */
+#define RAMPART_GENL_MCGRP_FLOWS "flows"
+
+enum rampart_flow_reason {
+	RAMPART_FLOW_REASON_INTERVAL = 0,   /* flow_interval passed */
+	RAMPART_FLOW_REASON_FULL = 1,       /* the flow table filled up */
+	RAMPART_FLOW_REASON_FLUSH = 2,      /* RAMPART_CMD_FLOW_FLUSH */
+	RAMPART_FLOW_REASON_UNLOAD = 3,     /* the module is being unloaded */
+};
+
+enum rampart_flow_lost {
+	RAMPART_FLOW_LOST_TABLE_FULL = 0,   /* packets: their flow was new and the table full */
+	RAMPART_FLOW_LOST_NO_LISTENER = 1,  /* records: nobody subscribed at export time */
+	RAMPART_FLOW_LOST_SEND_FAILED = 2,  /* records: no memory for, or undeliverable message */
+	RAMPART_FLOW_LOST_MAX = 4,          /* array size; the last slot is reserved, 0 */
+};
+
+/* One flow. Addresses as in SET_ADDR (IPv4 as ::ffff:a.b.c.d). Times: CLOCK_REALTIME, ms. */
+struct rampart_flow_record {
+	__u8 src[16];
+	__u8 dst[16];
+	char iif[16];               /* input interface, NUL-padded; empty on the output hook */
+	char oif[16];               /* output interface; empty on the input hook */
+	__u64 generation;           /* policy hash of the table that decided */
+	__u64 packets;
+	__u64 bytes;                /* IP packet lengths as the hook saw them */
+	__u64 first_ms;
+	__u64 last_ms;
+	__u32 rule_id;              /* stable rule id; 0 when the chain's policy decided */
+	__u32 rule_index;           /* 0xffffffff when the chain's policy decided */
+	__u16 sport;                /* TCP, UDP, UDP-Lite, SCTP; 0 otherwise and in fragments */
+	__u16 dport;
+	__u8 family;                /* 4 or 6 */
+	__u8 proto;                 /* upper-layer protocol after IPv6 extension headers */
+	__u8 hook;                  /* 0 input, 1 forward, 2 output */
+	__u8 verdict;               /* 0 accept, 1 drop, 2 reject */
+	__u8 tcp_flags;             /* OR of the TCP flag bytes of the flow's packets */
+	__u8 icmp_type;             /* ICMP and ICMPv6; 0 otherwise */
+	__u8 icmp_code;
+	__u8 reserved[5];           /* 0 */
+};
 
 #endif /* _UAPI_LINUX_RAMPART_H */

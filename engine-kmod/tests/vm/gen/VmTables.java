@@ -69,6 +69,8 @@ public final class VmTables {
         write(out, "ns_a", nsTable(true));
         write(out, "ns_b", nsTable(false));
         write(out, "sets", sets());
+        write(out, "flowlog", flowlog(true));
+        write(out, "flowlog_quiet", flowlog(false));
         conformance(out, nkeys);
         Files.writeString(out.resolve("ids.txt"), ids.toString());
         Files.writeString(out.resolve("generations.txt"), gens.toString());
@@ -108,6 +110,11 @@ public final class VmTables {
         return new IrRule(name, IrRule.numericIdOf(name), true, v, rk, false, true, null, List.of(terms), SPAN);
     }
 
+    /** A rule with the log flag: its packets go to the kernel's flow log. */
+    static IrRule logged(String name, Verdict v, RejectKind rk, Term... terms) {
+        return new IrRule(name, IrRule.numericIdOf(name), true, v, rk, true, true, null, List.of(terms), SPAN);
+    }
+
     static IrChain chain(Hook h, Verdict policy, IrRule... rules) {
         return new IrChain(h, policy, List.of(rules), SPAN);
     }
@@ -130,6 +137,34 @@ public final class VmTables {
     }
 
     // ---- the tables ------------------------------------------------------------------------
+
+    /**
+     * The flow log's test table (12-flowlog): logged accept, drop and reject rules for UDP, TCP and
+     * ICMP on forward, one logged rule on input, and rules that are not logged. With log false the
+     * same rules without the log flag: the datapath bench's baseline for the cost of logging
+     * (fl-bench is the rule the bench's flow hits).
+     */
+    static IrPolicy flowlog(boolean log) {
+        RejectKind auto = RejectKind.AUTO;
+        return policy(Map.of(),
+                chain(Hook.FORWARD, Verdict.ACCEPT,
+                        lr(log, "fl-udp", Verdict.ACCEPT, auto, t(Field.PROTO, pt(UDP), Field.DPORT, pt(5001))),
+                        lr(log, "fl-udp-drop", Verdict.DROP, auto, t(Field.PROTO, pt(UDP), Field.DPORT, pt(5002))),
+                        rule("fl-quiet", Verdict.ACCEPT, svc(UDP, 5003)),
+                        rule("fl-quiet-drop", Verdict.DROP, svc(UDP, 5004)),
+                        lr(log, "fl-tcp-drop", Verdict.DROP, auto, t(Field.PROTO, pt(TCP), Field.DPORT, pt(6002))),
+                        lr(log, "fl-tcp-reset", Verdict.REJECT, RejectKind.TCP_RESET,
+                                t(Field.PROTO, pt(TCP), Field.DPORT, pt(6003))),
+                        lr(log, "fl-ping", Verdict.ACCEPT, auto, t(Field.PROTO, pt(ICMP), Field.ICMP_TYPE, pt(8)),
+                                t(Field.PROTO, pt(ICMPV6), Field.ICMP_TYPE, pt(128))),
+                        lr(log, "fl-bench", Verdict.ACCEPT, auto, t(Field.PROTO, pt(UDP), Field.DPORT, pt(9000)))),
+                chain(Hook.INPUT, Verdict.ACCEPT,
+                        lr(log, "fl-in", Verdict.ACCEPT, auto, t(Field.PROTO, pt(UDP), Field.DPORT, pt(5101)))));
+    }
+
+    static IrRule lr(boolean log, String name, Verdict v, RejectKind rk, Term... terms) {
+        return log ? logged(name, v, rk, terms) : rule(name, v, rk, terms);
+    }
 
     /** Accept, drop and reject per port on forward; one input and one output rule on the router. */
     static IrPolicy basic() {

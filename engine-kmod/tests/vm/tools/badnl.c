@@ -142,6 +142,11 @@ int main(void)
 	expect("reserved-header-field", send_it(), -EINVAL, 1);
 	start(99);
 	expect("unknown-command", send_it(), -EOPNOTSUPP, 0);
+	start(RAMPART_CMD_FLOW_FLUSH);
+	rnl_put_u32(&m, RAMPART_A_FLOW_END, 1);
+	expect("flow-flush-with-attribute", send_it(), -EINVAL, 1);
+	start(RAMPART_CMD_FLOWS);
+	expect("flow-export-as-request", send_it(), -EOPNOTSUPP, 0);
 	start(RAMPART_CMD_UNSPEC);
 	expect("command-zero", send_it(), -EOPNOTSUPP, 0);
 

@@ -11,6 +11,13 @@
  *   rtraffic blast ADDR PORT SECONDS  64-byte UDP datagrams as fast as possible; prints "sent N"
  *   rtraffic sink PORT SECONDS        counts datagrams until SECONDS pass with none arriving after
  *                                     the first; prints "received N"
+ *   rtraffic burst ADDR PORT COUNT SIZE
+ *                                     COUNT datagrams of SIZE bytes from one socket (one flow),
+ *                                     not waiting for answers; prints "sent N"
+ *   rtraffic tcpraw ADDR SPORT DPORT FLAGS...
+ *                                     one bare 20-byte TCP header per FLAGS (hex, e.g. 02 for
+ *                                     SYN) from a raw socket: TCP segments of exactly known
+ *                                     number, size and flags; prints "sent N"
  *   rtraffic stream ADDR PORT COUNT [STOPFILE]
  *                                     COUNT request/answer datagrams, one at a time; with COUNT 0
  *                                     until STOPFILE exists (or SIGTERM)
@@ -319,6 +326,65 @@ static int truncated(const char *host)
 	return 0;
 }
 
+static int burst(const char *host, int port, long count, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fam = resolve(host, port, &ss, &sl);
+	int fd = socket(fam, SOCK_DGRAM, 0);
+	char *buf = calloc(1, size + 1);
+	long i, sent = 0;
+
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
+		perror("connect");
+		return 2;
+	}
+	for (i = 0; i < count; i++) {
+		/* Blocking send: a full socket buffer waits rather than loses a datagram. */
+		if (send(fd, buf, size, 0) == (ssize_t)size)
+			sent++;
+		else
+			perror("send");
+	}
+	printf("sent %ld\n", sent);
+	return sent == count ? 0 : 1;
+}
+
+static int tcpraw(const char *host, int sport, int dport, int nflags, char **flags)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fam = resolve(host, 0, &ss, &sl);
+	int fd = socket(fam, SOCK_RAW, IPPROTO_TCP), off = 16, i, sent = 0;
+	unsigned char h[20];
+
+	if (fd < 0) {
+		perror("raw socket");
+		return 2;
+	}
+	/* IPv6 raw sockets do not checksum by themselves; IPv4 ones leave it 0 (the router does
+	 * not look at it). */
+	if (fam == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof(off));
+	for (i = 0; i < nflags; i++) {
+		memset(h, 0, sizeof(h));
+		h[0] = sport >> 8;
+		h[1] = sport;
+		h[2] = dport >> 8;
+		h[3] = dport;
+		h[7] = i + 1;               /* sequence number */
+		h[12] = 5 << 4;             /* data offset: 20 bytes */
+		h[13] = strtoul(flags[i], NULL, 16);
+		h[14] = 0x72;               /* window */
+		if (sendto(fd, h, sizeof(h), 0, (struct sockaddr *)&ss, sl) == sizeof(h))
+			sent++;
+		else
+			perror("sendto");
+	}
+	printf("sent %d\n", sent);
+	return sent == nflags ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int ms = argc > 4 ? atoi(argv[4]) : 1500;
@@ -355,6 +421,10 @@ int main(int argc, char **argv)
 		return sink(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "blast"))
 		return blast(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (!strcmp(argv[1], "burst") && argc == 6)
+		return burst(argv[2], atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
+	if (!strcmp(argv[1], "tcpraw") && argc >= 6)
+		return tcpraw(argv[2], atoi(argv[3]), atoi(argv[4]), argc - 5, argv + 5);
 	if (!strcmp(argv[1], "stream") && argc >= 5)
 		return stream(argv[2], atoi(argv[3]), atol(argv[4]), argc > 5 ? argv[5] : NULL);
 	fprintf(stderr, "rtraffic: unknown mode %s\n", argv[1]);
