@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The netfilter hooks: IPv4 and IPv6 at input, forward and output in every network namespace,
- * at filter priority (after conntrack and defragmentation, so `state` means what it means in
- * nftables and reassembled datagrams are seen whole).
+ * at filter priority, after conntrack and defragmentation when they run in the namespace.
+ *
+ * Conntrack runs as in nftables: only while a table that tests connection state may run there
+ * (the running table, or the previous one that a rollback or a missed confirm deadline would
+ * bring back). Then `state` means what it means in nftables, and conntrack's defragmentation
+ * makes datagrams arrive whole. Without such a table the namespace pays nothing for
+ * conntrack, and fragments are classified one by one, as nftables does without conntrack: the
+ * first carries the ports, the others have none (see below).
  *
  * Theory of operation. Each packet becomes a struct rampart_key: addresses as 128-bit numbers
  * (IPv4 as ::ffff:a.b.c.d), the upper-layer protocol after any IPv6 extension headers, ports for
@@ -240,19 +246,10 @@ static const struct nf_hook_ops rampart_ops[] = {
 
 int rampart_hooks_net_init(struct rampart_net *rn)
 {
-	int ret;
+	int ret = nf_register_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
 
-	/* Conntrack registers its own hooks in this namespace only while someone holds it. */
-	ret = nf_ct_netns_get(rn->net, NFPROTO_INET);
 	if (ret < 0)
 		return ret;
-	rn->ct_on = true;
-	ret = nf_register_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
-	if (ret < 0) {
-		nf_ct_netns_put(rn->net, NFPROTO_INET);
-		rn->ct_on = false;
-		return ret;
-	}
 	rn->hooks_on = true;
 	return 0;
 }
@@ -261,8 +258,32 @@ void rampart_hooks_net_exit(struct rampart_net *rn)
 {
 	if (rn->hooks_on)
 		nf_unregister_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
-	if (rn->ct_on)
-		nf_ct_netns_put(rn->net, NFPROTO_INET);
 	rn->hooks_on = false;
-	rn->ct_on = false;
+}
+
+/*
+ * Takes or drops this namespace's conntrack reference. Conntrack registers its hooks in a
+ * namespace only while someone holds it; both calls may sleep (they take conntrack's and
+ * netfilter's mutexes), so this runs in process context only: a netlink command or namespace
+ * exit, never the packet path or a timer.
+ */
+int rampart_ct_hold(struct rampart_net *rn, bool want)
+{
+	int ret;
+
+	lockdep_assert_held(&rn->lock);
+	might_sleep();
+	if (want == rn->ct_on)
+		return 0;
+	if (want) {
+		ret = nf_ct_netns_get(rn->net, NFPROTO_INET);
+		if (ret < 0)
+			return ret;
+		atomic_inc(&rampart_ct_netns);
+	} else {
+		nf_ct_netns_put(rn->net, NFPROTO_INET);
+		atomic_dec(&rampart_ct_netns);
+	}
+	rn->ct_on = want;
+	return 0;
 }
