@@ -12,7 +12,7 @@ for i in 1 2 3; do
 	expect_ge "allocations held before unload $i" "$(cat /sys/kernel/rampart/allocations)" 5
 	rmmod rampart || bad "rmmod $i"
 	expect_eq "unload $i reported zero outstanding" \
-		"$(dmesg | grep -c 'rampart: unloaded, 0 allocations outstanding')" "$i"
+		"$(klog | grep -c 'rampart: unloaded, 0 allocations outstanding')" "$i"
 	[ -d /sys/kernel/rampart ] && bad "sysfs left behind" || ok "sysfs gone after unload $i"
 	insmod /mod/rampart.ko || bad "insmod $i"
 	expect_eq "fresh module has no table in rt" "$(status_of rt generation)" none
@@ -26,5 +26,5 @@ read -r _ sent _ got <<EOT
 $(cat /tmp/stream.out)
 EOT
 expect_ge "stream answers while loading and unloading" "$got" 20
-expect_eq "no leak reported" "$(dmesg | grep -c 'rampart: leak')" 0
+expect_eq "no leak reported" "$(klog | grep -c 'rampart: leak')" 0
 finish
