@@ -5,10 +5,12 @@
  *
  * Conntrack runs as in nftables: only while a table that tests connection state may run there
  * (the running table, or the previous one that a rollback or a missed confirm deadline would
- * bring back). Then `state` means what it means in nftables, and conntrack's defragmentation
- * makes datagrams arrive whole. Without such a table the namespace pays nothing for
- * conntrack, and fragments are classified one by one, as nftables does without conntrack: the
- * first carries the ports, the others have none (see below).
+ * bring back). Then `state` means what it means in nftables; without such a table the namespace
+ * pays nothing for conntrack. Defragmentation, which conntrack would also bring, is kept on in
+ * every namespace the module filters, stateful table or not: rules then always see whole
+ * datagrams, as the simulator and `rampart trace` assume, and a stateless policy that accepts a
+ * port does not drop the later fragments of that port's large datagrams. For a packet that is
+ * not a fragment its hook returns at once.
  *
  * Theory of operation. Each packet becomes a struct rampart_key: addresses as 128-bit numbers
  * (IPv4 as ::ffff:a.b.c.d), the upper-layer protocol after any IPv6 extension headers, ports for
@@ -37,6 +39,8 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 
@@ -246,18 +250,33 @@ static const struct nf_hook_ops rampart_ops[] = {
 
 int rampart_hooks_net_init(struct rampart_net *rn)
 {
-	int ret = nf_register_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
+	int ret = nf_defrag_ipv4_enable(rn->net);
 
 	if (ret < 0)
 		return ret;
+	ret = nf_defrag_ipv6_enable(rn->net);
+	if (ret < 0)
+		goto err_v6;
+	ret = nf_register_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
+	if (ret < 0)
+		goto err_hooks;
 	rn->hooks_on = true;
 	return 0;
+
+err_hooks:
+	nf_defrag_ipv6_disable(rn->net);
+err_v6:
+	nf_defrag_ipv4_disable(rn->net);
+	return ret;
 }
 
 void rampart_hooks_net_exit(struct rampart_net *rn)
 {
-	if (rn->hooks_on)
-		nf_unregister_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
+	if (!rn->hooks_on)
+		return;
+	nf_unregister_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
+	nf_defrag_ipv6_disable(rn->net);
+	nf_defrag_ipv4_disable(rn->net);
 	rn->hooks_on = false;
 }
 

@@ -216,6 +216,7 @@ int rampart_load_commit(struct rampart_net *rn, u32 confirm_secs, u32 flags,
 	}
 	kt = rampart_alloc(sizeof(*kt));
 	if (!kt) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the table");
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -242,6 +243,8 @@ int rampart_load_commit(struct rampart_net *rn, u32 confirm_secs, u32 flags,
 	rn->upload_got = 0;
 	ret = ktable_build(rn, kt, extack);
 	if (ret) {
+		if (ret == -ENOMEM)
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the table's counters or dynamic sets");
 		ktable_free(rn, kt);
 		goto out;
 	}
