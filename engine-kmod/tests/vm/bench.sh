@@ -6,12 +6,15 @@
 #   rampart-N    rampart.ko with N ClassBench-style ACL rules on forward, none matching the flow;
 #                the rules test no state, so the module leaves conntrack off (as nftables does)
 #   nft-N        the same N rules as one linear nftables chain (no `ct` expression: no conntrack)
+#   pair-*       then PAIRS back-to-back pairs of nofw and rampart-10000 (alternating which goes
+#                first), so both halves of each ratio see the same host load
 # The same kernel modules are loaded in every setup (init.sh loads nf_conntrack, nf_defrag_*,
 # nf_tables and nft_ct at boot); only rampart.ko comes and goes. Conntrack runs (has its hooks
 # registered) only in `ct`. Each line: @@BENCH SETUP REP PACKETS_PER_SECOND. Ratios only mean
 # something within one run.
 D=${BENCH_SECONDS:-4}
-REPS=${BENCH_REPS:-7}
+REPS=${BENCH_REPS:-5}
+PAIRS=${BENCH_PAIRS:-11}
 CT='table inet conn {
 	chain c {
 		type filter hook prerouting priority 0;
@@ -53,6 +56,18 @@ for rep in $(seq 1 $REPS); do
 		measure rampart-$N $rep
 	done
 	rmmod rampart
+done
+for k in $(seq 1 $PAIRS); do
+	for side in $([ $((k % 2)) = 1 ] && echo "nofw rampart" || echo "rampart nofw"); do
+		if [ $side = nofw ]; then
+			measure pair-nofw $k
+		else
+			insmod /mod/rampart.ko
+			n rt rampartctl load /t/bench_10000.bin >/dev/null || bad "load bench_10000 (pair $k)"
+			measure pair-rampart-10000 $k
+			rmmod rampart
+		fi
+	done
 done
 insmod /mod/rampart.ko
 finish
