@@ -33,19 +33,22 @@ static void expect(const char *name, int ret, int want, int want_msg)
 }
 
 static struct rnl_msg m;
+/* A copy of the last request send_it() sent (rnl_transact frees the message). */
+static uint8_t sent[RAMPART_CHUNK_MAX + 4096];
+static size_t sent_len;
 
 /*
  * The extended ACK must name the attribute at fault: either the type of a missing one, or the
- * offset of the offending one in the request just sent (m), whose type is read back from there.
+ * offset of the offending one in the request just sent, whose type is read back from there.
  */
 static void expect_attr(const char *name, int want)
 {
 	int got = nl.err_attr;
 
-	if (got < 0 && (size_t)-got + NLA_HDRLEN <= m.len) {
+	if (got < 0 && (size_t)-got + NLA_HDRLEN <= sent_len) {
 		uint16_t type;
 
-		memcpy(&type, m.buf + -got + 2, sizeof(type));
+		memcpy(&type, sent + -got + 2, sizeof(type));
 		got = type & NLA_TYPE_MASK;
 	}
 	if (got == want) {
@@ -65,6 +68,8 @@ static void start(uint8_t cmd)
 
 static int send_it(void)
 {
+	sent_len = m.len < sizeof(sent) ? m.len : sizeof(sent);
+	memcpy(sent, m.buf, sent_len);
 	return rnl_transact(&nl, &m, NULL, NULL);
 }
 
@@ -91,6 +96,7 @@ int main(void)
 	struct rnl_status before, after;
 	int ret;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	ret = rnl_open(&nl);
 	if (ret || rnl_status(&nl, &before) || !before.has_table) {
 		fprintf(stderr, "badnl: needs the module and a running table\n");
