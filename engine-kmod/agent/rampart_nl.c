@@ -148,10 +148,9 @@ static void read_extack(struct rnl *nl, const struct nlmsghdr *h, const struct n
 		snprintf(nl->err_msg, sizeof(nl->err_msg), "%.*s",
 			 (int)(tb[NLMSGERR_ATTR_MSG]->nla_len - NLA_HDRLEN),
 			 (char *)payload(tb[NLMSGERR_ATTR_MSG]));
-#ifdef NLMSGERR_ATTR_MISS_TYPE
+	/* An enum constant, not a macro: an #ifdef on it was always false. */
 	if (tb[NLMSGERR_ATTR_MISS_TYPE])
 		nl->err_attr = get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
-#endif
 	if (tb[NLMSGERR_ATTR_OFFS] && !nl->err_attr) {
 		/* An offset into our request: the attribute type sits at that offset + 2. */
 		nl->err_attr = -(int)get_u32(tb[NLMSGERR_ATTR_OFFS]);

@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The netfilter hooks: IPv4 and IPv6 at input, forward and output in every network namespace,
- * at filter priority (after conntrack and defragmentation, so `state` means what it means in
- * nftables and reassembled datagrams are seen whole).
+ * at filter priority, after conntrack and defragmentation when they run in the namespace.
+ *
+ * Conntrack runs as in nftables: only while a table that tests connection state may run there
+ * (the running table, or the previous one that a rollback or a missed confirm deadline would
+ * bring back). Then `state` means what it means in nftables; without such a table the namespace
+ * pays nothing for conntrack. Defragmentation, which conntrack would also bring, is kept on in
+ * every namespace the module filters, stateful table or not: rules then always see whole
+ * datagrams, as the simulator and `rampart trace` assume, and a stateless policy that accepts a
+ * port does not drop the later fragments of that port's large datagrams. For a packet that is
+ * not a fragment its hook returns at once.
  *
  * Theory of operation. Each packet becomes a struct rampart_key: addresses as 128-bit numbers
  * (IPv4 as ::ffff:a.b.c.d), the upper-layer protocol after any IPv6 extension headers, ports for
@@ -31,6 +39,8 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 
@@ -242,31 +252,61 @@ static const struct nf_hook_ops rampart_ops[] = {
 
 int rampart_hooks_net_init(struct rampart_net *rn)
 {
-	int ret;
+	int ret = nf_defrag_ipv4_enable(rn->net);
 
-	/* Conntrack registers its own hooks in this namespace only while someone holds it. */
-	ret = nf_ct_netns_get(rn->net, NFPROTO_INET);
 	if (ret < 0)
 		return ret;
-	rn->ct_on = true;
+	ret = nf_defrag_ipv6_enable(rn->net);
+	if (ret < 0)
+		goto err_v6;
 	ret = nf_register_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
-	if (ret < 0) {
-		nf_ct_netns_put(rn->net, NFPROTO_INET);
-		rn->ct_on = false;
-		return ret;
-	}
+	if (ret < 0)
+		goto err_hooks;
 	rn->hooks_on = true;
 	return 0;
+
+err_hooks:
+	nf_defrag_ipv6_disable(rn->net);
+err_v6:
+	nf_defrag_ipv4_disable(rn->net);
+	return ret;
 }
 
 void rampart_hooks_net_exit(struct rampart_net *rn)
 {
-	if (rn->hooks_on)
+	if (rn->hooks_on) {
 		nf_unregister_net_hooks(rn->net, rampart_ops, ARRAY_SIZE(rampart_ops));
-	if (rn->ct_on)
-		nf_ct_netns_put(rn->net, NFPROTO_INET);
-	rn->hooks_on = false;
-	rn->ct_on = false;
+		nf_defrag_ipv6_disable(rn->net);
+		nf_defrag_ipv4_disable(rn->net);
+		rn->hooks_on = false;
+	}
 	/* No hook writes the flow log any more: stop its export and free it. */
 	rampart_flowlog_net_exit(rn);
+}
+
+/*
+ * Takes or drops this namespace's conntrack reference. Conntrack registers its hooks in a
+ * namespace only while someone holds it; both calls may sleep (they take conntrack's and
+ * netfilter's mutexes), so this runs in process context only: a netlink command or namespace
+ * exit, never the packet path or a timer.
+ */
+int rampart_ct_hold(struct rampart_net *rn, bool want)
+{
+	int ret;
+
+	lockdep_assert_held(&rn->lock);
+	might_sleep();
+	if (want == rn->ct_on)
+		return 0;
+	if (want) {
+		ret = nf_ct_netns_get(rn->net, NFPROTO_INET);
+		if (ret < 0)
+			return ret;
+		atomic_inc(&rampart_ct_netns);
+	} else {
+		nf_ct_netns_put(rn->net, NFPROTO_INET);
+		atomic_dec(&rampart_ct_netns);
+	}
+	rn->ct_on = want;
+	return 0;
 }

@@ -16,6 +16,7 @@ bool rampart_fail_closed __read_mostly;
 atomic64_t rampart_stat_malformed = ATOMIC64_INIT(0);
 atomic64_t rampart_stat_verify_failed = ATOMIC64_INIT(0);
 atomic64_t rampart_stat_reverts = ATOMIC64_INIT(0);
+atomic_t rampart_ct_netns = ATOMIC_INIT(0);
 
 static int __net_init rampart_net_init(struct net *net)
 {

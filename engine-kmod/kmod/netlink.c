@@ -157,8 +157,11 @@ static int cmd_load_begin(struct sk_buff *skb, struct genl_info *info)
 
 	if (ret)
 		return ret;
-	return rampart_load_begin(net_of(info), nla_get_u32(info->attrs[RAMPART_A_LOAD_SIZE]),
-				  info->extack);
+	ret = rampart_load_begin(net_of(info), nla_get_u32(info->attrs[RAMPART_A_LOAD_SIZE]),
+				 info->extack);
+	if (ret == -EINVAL)
+		info->extack->bad_attr = info->attrs[RAMPART_A_LOAD_SIZE];
+	return ret;
 }
 
 static int cmd_load_chunk(struct sk_buff *skb, struct genl_info *info)
@@ -173,8 +176,14 @@ static int cmd_load_chunk(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, data, "empty chunk");
 		return -EINVAL;
 	}
-	return rampart_load_chunk(net_of(info), nla_get_u32(info->attrs[RAMPART_A_LOAD_OFFSET]),
-				  nla_data(data), nla_len(data), info->extack);
+	ret = rampart_load_chunk(net_of(info), nla_get_u32(info->attrs[RAMPART_A_LOAD_OFFSET]),
+				 nla_data(data), nla_len(data), info->extack);
+	/* Name the attribute at fault: an offset out of order, or data past the announced size. */
+	if (ret == -EINVAL)
+		info->extack->bad_attr = info->attrs[RAMPART_A_LOAD_OFFSET];
+	else if (ret == -EMSGSIZE)
+		info->extack->bad_attr = data;
+	return ret;
 }
 
 /* A refused table: the verifier's code and offset as a reply, then the error itself. */
@@ -508,8 +517,10 @@ static int test_raw(struct genl_info *info, const struct rampart_ktable *kt, str
 		return -EINVAL;
 	}
 	skb = alloc_skb(nla_len(raw), GFP_ATOMIC);
-	if (!skb)
+	if (!skb) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no memory for the test packet");
 		return -ENOMEM;
+	}
 	skb_put_data(skb, nla_data(raw), nla_len(raw));
 	skb_reset_network_header(skb);
 	skb->protocol = htons(version == 4 ? ETH_P_IP : ETH_P_IPV6);
@@ -552,8 +563,10 @@ static int cmd_test(struct sk_buff *skb, struct genl_info *info)
 	size = raw ? NLMSG_DEFAULT_SIZE :
 	       nla_total_size(nla_len(info->attrs[RAMPART_A_TEST_KEYS]) / 8) + NLMSG_DEFAULT_SIZE;
 	msg = genlmsg_new(size, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		GENL_SET_ERR_MSG(info, "no memory for the reply");
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &rampart_family, 0, RAMPART_CMD_TEST_PACKET);
 	if (!hdr) {
 		nlmsg_free(msg);

@@ -15,6 +15,7 @@
 #include <net/netlink.h>
 
 #include "../core/rampart_core.h"
+#include "../core/rampart_features.h"
 #include "../include/uapi/linux/rampart.h"
 
 #define RAMPART_SET_NAME_MAX 64
@@ -59,6 +60,7 @@ struct rampart_ktable {
 	struct rampart_counter **pcpu; /* nr_cpu_ids arrays of ncounters */
 	u32 nsets;
 	struct rampart_set **sets;
+	bool uses_ct;               /* some rule tests connection state */
 };
 
 struct rampart_flowlog;
@@ -78,7 +80,8 @@ struct rampart_net {
 	u64 last_reverted;
 	struct list_head sets;
 	atomic64_t malformed;
-	bool hooks_on, ct_on;
+	bool hooks_on;
+	bool ct_on;                 /* holds conntrack: the active or previous table uses_ct */
 	struct rampart_flowlog *flowlog; /* flowlog.c; NULL until the first table load */
 };
 
@@ -88,6 +91,7 @@ extern bool rampart_fail_closed;
 extern atomic64_t rampart_stat_malformed;
 extern atomic64_t rampart_stat_verify_failed;
 extern atomic64_t rampart_stat_reverts;
+extern atomic_t rampart_ct_netns;
 
 static inline struct rampart_net *rampart_pernet(struct net *net)
 {
@@ -133,6 +137,7 @@ int rampart_extract(struct sk_buff *skb, u8 pf, u32 hook, const char *in, const 
 u32 rampart_ct_state(const struct sk_buff *skb);
 int rampart_hooks_net_init(struct rampart_net *rn);
 void rampart_hooks_net_exit(struct rampart_net *rn);
+int rampart_ct_hold(struct rampart_net *rn, bool want);
 
 /* netlink.c */
 int rampart_netlink_init(void);

@@ -169,8 +169,10 @@ int rampart_set_add(struct rampart_set *s, const u64 addr[2], u32 timeout, bool 
 		expires = 1;
 	/* Allocated before the lock: GFP_KERNEL may sleep. */
 	fresh = rampart_alloc(sizeof(*fresh));
-	if (!fresh)
+	if (!fresh) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the set element");
 		return -ENOMEM;
+	}
 	fresh->addr[0] = addr[0];
 	fresh->addr[1] = addr[1];
 	fresh->expires = expires;

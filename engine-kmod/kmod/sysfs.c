@@ -2,7 +2,8 @@
 /*
  * /sys/kernel/rampart/: the module-wide switches (enabled, fail_closed: writable) and read-only
  * figures (generation, rules and load_seq of the initial namespace's running table; memory and
- * allocations of the whole module; error counters). Per-namespace figures are in netlink STATUS.
+ * allocations of the whole module; error counters; how many namespaces it holds conntrack in).
+ * Per-namespace figures are in netlink STATUS.
  */
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
@@ -98,6 +99,12 @@ static ssize_t errors_show(struct kobject *k, struct kobj_attribute *a, char *bu
 			  atomic64_read(&rampart_stat_reverts));
 }
 
+/* Namespaces in which the module holds conntrack (a table there tests connection state). */
+static ssize_t conntrack_netns_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&rampart_ct_netns));
+}
+
 static struct kobj_attribute attrs[] = {
 	__ATTR_RW(enabled),
 	__ATTR_RW(fail_closed),
@@ -107,6 +114,7 @@ static struct kobj_attribute attrs[] = {
 	__ATTR_RO(memory),
 	__ATTR_RO(allocations),
 	__ATTR_RO(errors),
+	__ATTR_RO(conntrack_netns),
 };
 
 static struct attribute *attr_list[ARRAY_SIZE(attrs) + 1];

@@ -13,6 +13,13 @@
  * CONFIRM within 30 s: the work is cancelled, B stays. No CONFIRM: the work swaps A back
  * (active = A, previous = B), counts a revert and records B's generation as last reverted.
  * A refused load at any point leaves active and previous as they were.
+ *
+ * Conntrack follows the tables: the namespace holds it exactly while the active or the previous
+ * table tests connection state. A commit takes it before a stateful table is published (so no
+ * stateful table ever runs, or waits as previous, without it) and drops it only once the table
+ * that needed it is freed. Rollback and the confirm deadline only exchange active and previous,
+ * which never changes whether one of them needs conntrack, so the revert work never has to
+ * take or drop it.
  */
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
@@ -163,6 +170,11 @@ static void confirm_disarm(struct rampart_net *rn)
 	cancel_delayed_work(&rn->confirm_work);
 }
 
+static bool wants_ct(const struct rampart_ktable *kt)
+{
+	return kt && kt->uses_ct;
+}
+
 /* active := next, previous := the old active; the old previous is freed after readers left. */
 static void publish(struct rampart_net *rn, struct rampart_ktable *next)
 {
@@ -204,6 +216,7 @@ int rampart_load_commit(struct rampart_net *rn, u32 confirm_secs, u32 flags,
 	}
 	kt = rampart_alloc(sizeof(*kt));
 	if (!kt) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the table");
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -230,11 +243,24 @@ int rampart_load_commit(struct rampart_net *rn, u32 confirm_secs, u32 flags,
 	rn->upload_got = 0;
 	ret = ktable_build(rn, kt, extack);
 	if (ret) {
+		if (ret == -ENOMEM)
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the table's counters or dynamic sets");
 		ktable_free(rn, kt);
 		goto out;
 	}
+	kt->uses_ct = rampart_table_uses_state(&kt->t);
+	if (kt->uses_ct) {
+		ret = rampart_ct_hold(rn, true);
+		if (ret) {
+			NL_SET_ERR_MSG_MOD(extack, "the table tests connection state, but conntrack could not be enabled in this namespace");
+			ktable_free(rn, kt);
+			goto out;
+		}
+	}
 	kt->load_seq = ++rn->load_seq;
 	publish(rn, kt);
+	/* The table publish() freed may have been the last one that needed conntrack. */
+	rampart_ct_hold(rn, wants_ct(kt) || wants_ct(rn->previous));
 	if (confirm_secs) {
 		rn->confirm_pending = true;
 		rn->confirm_deadline = jiffies + msecs_to_jiffies(confirm_secs * 1000);
@@ -352,5 +378,6 @@ void rampart_table_net_exit(struct rampart_net *rn)
 	ktable_free(rn, rn->previous);
 	rn->previous = NULL;
 	upload_drop(rn);
+	rampart_ct_hold(rn, false);
 	mutex_unlock(&rn->lock);
 }

@@ -4,10 +4,12 @@
  * verify accepts them; targeted corruptions get the exact error code and byte offset; random
  * corruptions never crash verify or a classify of what verify let through (run under ASan and
  * UBSan by the Makefile); the tree walk agrees with the linear first-match scan on random keys
- * biased to the terms' bounds. Ends with "N passed, M failed".
+ * biased to the terms' bounds; a table that rampart_table_uses_state() calls stateless answers
+ * every key the same whatever its connection state. Ends with "N passed, M failed".
  */
 #include <dirent.h>
 #include "../tools/keyfile.h"
+#include "../rampart_features.h"
 
 static int passed, failed;
 
@@ -199,6 +201,41 @@ static void test_tree_matches_linear(const char *name, const uint8_t *b, size_t 
 }
 
 /* Random bit flips, resealed: verify must refuse or accept cleanly, and accepted ones classify. */
+/*
+ * The kernel runs a table without conntrack when this says it does not test state, so the state
+ * word must then never change an answer. Returns whether the table uses state.
+ */
+static int test_state_feature(const char *name, const uint8_t *b, size_t len)
+{
+	struct rampart_table t;
+	struct rampart_verify_error err;
+	uint32_t i, h, s, differ = 0, n = 20000;
+	int uses;
+
+	if (rampart_verify(b, len, NULL, &t, &err) != 0)
+		return 0;
+	uses = rampart_table_uses_state(&t);
+	for (i = 0; i < n; i++) {
+		struct rampart_key k;
+		struct rampart_result x, y;
+		int rx, ry;
+
+		random_key(&t, &k);
+		h = (uint32_t)(rnd() % 3);
+		k.w[RAMPART_W_STATE] = 0;
+		rx = rampart_classify(&t, h, &k, fake_sets, NULL, &x);
+		for (s = 1; s < 4; s++) {
+			k.w[RAMPART_W_STATE] = s;
+			ry = rampart_classify(&t, h, &k, fake_sets, NULL, &y);
+			if (rx != ry || (rx == 0 && x.rule_index != y.rule_index))
+				differ++;
+		}
+	}
+	if (!uses)
+		CHECK(differ == 0, "%s: said stateless, but the state changed %u answers", name, differ);
+	return uses;
+}
+
 static void test_random_corruption(const char *name, const uint8_t *good, size_t len)
 {
 	uint8_t *b = malloc(len);
@@ -240,7 +277,7 @@ int main(int argc, char **argv)
 	const char *dir = argc > 1 ? argv[1] : "tests/data";
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	int files = 0;
+	int files = 0, stateful = 0, stateless = 0;
 
 	if (!d) {
 		printf("cannot open %s\n", dir);
@@ -263,10 +300,16 @@ int main(int argc, char **argv)
 		test_corruptions(e->d_name, b, len);
 		test_tree_matches_linear(e->d_name, b, len);
 		test_random_corruption(e->d_name, b, len);
+		if (test_state_feature(e->d_name, b, len))
+			stateful++;
+		else
+			stateless++;
 		free(b);
 	}
 	closedir(d);
 	CHECK(files >= 2, "expected compiled tables in %s, found %d", dir, files);
+	CHECK(stateful >= 1 && stateless >= 1, "expected tables with and without state rules, got %d and %d",
+	      stateful, stateless);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -17,12 +17,18 @@ done
 if ! insmod /mod/rampart.ko; then
 	echo "@@LOG insmod rampart.ko failed"
 fi
+i=0
 for c in $(cat /cases/list); do
+	i=$((i + 1))
 	start=$(date +%s)
 	echo "@@LOG --- $c"
 	limit=240
 	[ "$c" = bench ] && limit=900
-	timeout $limit sh -c ". /lib.sh; . /cases/$c.sh" >/tmp/case.out 2>&1
+	# A mark in the kernel log: a case reads the kernel's messages from here on (klog in lib.sh),
+	# so it can run again in the same boot.
+	mark="rampart-test: case $i $c begins"
+	echo "<6>$mark" >/dev/kmsg
+	CASE_MARK=$mark timeout $limit sh -c ". /lib.sh; . /cases/$c.sh" >/tmp/case.out 2>&1
 	rc=$?
 	sed '/^Terminated$/d; s/^/@@LOG   /' /tmp/case.out
 	end=$(date +%s)

@@ -19,6 +19,9 @@ bad() { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
 expect_eq() { if [ "$2" = "$3" ]; then ok "$1: $2"; else bad "$1: got '$2', want '$3'"; fi; }
 expect_ge() { if [ "$2" -ge "$3" ] 2>/dev/null; then ok "$1: $2 >= $3"; else bad "$1: got '$2', want >= $3"; fi; }
 
+# The kernel log since this case began (init.sh writes CASE_MARK to it before each case).
+klog() { dmesg | awk -v m="${CASE_MARK:-}" 'f || m == "" { print } m != "" && index($0, m) { f = 1 }'; }
+
 # The stable id of a rule of a test table, and a table's generation (from the generator).
 rid() { awk -v t="$1" -v r="$2" '$1 == t && $2 == r { print $3 }' /t/ids.txt; }
 gen() { awk -v t="$1" '$1 == t { print $2 }' /t/generations.txt; }

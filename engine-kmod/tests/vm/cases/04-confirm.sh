@@ -15,7 +15,7 @@ expect_eq "reverts" "$(status_of rt reverts)" 1
 expect_eq "last_reverted" "$(status_of rt last_reverted)" "$(gen v6)"
 expect_eq "udp 5002 dropped again" "$(n cl rtraffic udp 10.0.2.2 5002 600)" timeout
 expect_eq "no confirm pending" "$(status_of rt confirm_left_ms)" ""
-expect_eq "revert logged by the kernel" "$(dmesg | grep -c 'not confirmed in time: reverted')" 1
+expect_eq "revert logged by the kernel" "$(klog | grep -c 'not confirmed in time: reverted')" 1
 
 n rt rampartctl load /t/v6.bin --confirm 2 >/dev/null || bad "load v6 again"
 n rt rampartctl confirm || bad "confirm"
