@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "box.h"
 #include "rampart_nl.h"
+#include "spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -623,21 +624,35 @@ static void classify_one(struct box *b, uint64_t wall)
 	}
 	/* The flow log keeps new connections, everything denied, and rules marked log. */
 	if (p.state == 0 || res.verdict != RAMPART_ACCEPT || (res.rule_flags & RAMPART_RULE_LOG)) {
-		struct record *r = &b->rec[b->rec_seq % BOX_RECORDS];
+		struct record r;
 
-		r->seq = b->rec_seq++;
-		r->time_ms = wall;
-		r->generation = t ? t->generation : 0;
-		r->hook = (uint8_t)p.hook;
-		r->verdict = (uint8_t)res.verdict;
-		r->proto = (uint8_t)p.proto;
-		r->v4 = 1;
-		v4_bytes(r->src, p.src);
-		v4_bytes(r->dst, p.dst);
-		r->sport = (uint16_t)p.sport;
-		r->dport = (uint16_t)p.dport;
-		r->rule_id = res.rule_index == RAMPART_NO_RULE ? 0 : res.rule_id;
+		memset(&r, 0, sizeof(r));
+		r.time_ms = wall;
+		r.generation = t ? t->generation : 0;
+		r.hook = (uint8_t)p.hook;
+		r.verdict = (uint8_t)res.verdict;
+		r.proto = (uint8_t)p.proto;
+		r.v4 = 1;
+		v4_bytes(r.src, p.src);
+		v4_bytes(r.dst, p.dst);
+		r.sport = (uint16_t)p.sport;
+		r.dport = (uint16_t)p.dport;
+		r.rule_id = res.rule_index == RAMPART_NO_RULE ? 0 : res.rule_id;
+		box_add_record(b, &r);
 	}
+}
+
+int box_add_record(struct box *b, struct record *r)
+{
+	int ret = 0;
+
+	if (b->spool)
+		ret = spool_append(b->spool, r);
+	else
+		r->seq = b->rec_seq;
+	/* The ring keeps what `tail` shows, lost records included: they did pass the box. */
+	b->rec[b->rec_seq++ % BOX_RECORDS] = *r;
+	return ret;
 }
 
 int box_tick(struct box *b, uint64_t now, uint64_t wall)

@@ -6,19 +6,23 @@ AGENT_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter
 CORE_SRC = ../core/verify.c ../core/classify.c
 AGENT_OUT = build
 
-all: $(AGENT_OUT)/rampartd $(AGENT_OUT)/test-link
+all: $(AGENT_OUT)/rampartd $(AGENT_OUT)/test-link $(AGENT_OUT)/test-spool
 
 $(AGENT_OUT):
 	mkdir -p $(AGENT_OUT)
 
-$(AGENT_OUT)/rampartd: rampartd.c box.c box.h link.c link.h rampart_nl.c rampart_nl.h $(CORE_SRC) | $(AGENT_OUT)
-	$(CC) $(AGENT_CFLAGS) -o $@ rampartd.c box.c link.c rampart_nl.c $(CORE_SRC) -lz
+$(AGENT_OUT)/rampartd: rampartd.c box.c box.h link.c link.h rampart_nl.c rampart_nl.h spool.c spool.h $(CORE_SRC) | $(AGENT_OUT)
+	$(CC) $(AGENT_CFLAGS) -o $@ rampartd.c box.c link.c rampart_nl.c spool.c $(CORE_SRC) -lz
 
 $(AGENT_OUT)/test-link: tests/test_link.c link.c link.h | $(AGENT_OUT)
 	$(CC) $(AGENT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ tests/test_link.c link.c
 
-test: $(AGENT_OUT)/test-link
+$(AGENT_OUT)/test-spool: tests/test_spool.c spool.c spool.h box.h link.c link.h | $(AGENT_OUT)
+	$(CC) $(AGENT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ tests/test_spool.c spool.c link.c
+
+test: $(AGENT_OUT)/test-link $(AGENT_OUT)/test-spool
 	$(AGENT_OUT)/test-link
+	$(AGENT_OUT)/test-spool
 
 clean:
 	rm -rf $(AGENT_OUT)
