@@ -230,6 +230,34 @@ static void test_round_trip(void)
 	read_all(s, 1000, &o);
 	CHECK(o.nrec == 1, "synced record readable");
 	spool_close(s);
+
+	/* SIGKILL right after appends that were never fsynced: the page cache keeps them. */
+	{
+		pid_t pid = fork();
+		int status;
+
+		if (pid == 0) {
+			struct spool *c = open_spool(dir, 64 << 20);
+			struct record r;
+
+			for (uint64_t k = 0; k < 500; k++) {
+				make(&r, 2000 + k);
+				if (spool_append(c, &r) != 0)
+					_exit(4);
+			}
+			raise(SIGKILL);
+			_exit(3);
+		}
+		waitpid(pid, &status, 0);
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child killed");
+	}
+	s = open_spool(dir, 64 << 20);
+	read_all(s, 1001, &o);
+	ok = o.nrec == 500 && o.nloss == 0;
+	for (i = 0; ok && i < 500; i++)
+		ok = o.seqs[i] == 1001 + i;
+	CHECK(ok, "all 500 records appended before the SIGKILL are there (%llu)", (unsigned long long)o.nrec);
+	spool_close(s);
 	rm_rf(dir);
 }
 
