@@ -20,6 +20,13 @@ $(AGENT_OUT)/test-link: tests/test_link.c link.c link.h | $(AGENT_OUT)
 $(AGENT_OUT)/test-spool: tests/test_spool.c spool.c spool.h box.h link.c link.h | $(AGENT_OUT)
 	$(CC) $(AGENT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ tests/test_spool.c spool.c link.c
 
+$(AGENT_OUT)/bench-spool: tests/bench_spool.c spool.c spool.h box.h link.c link.h | $(AGENT_OUT)
+	$(CC) $(AGENT_CFLAGS) -o $@ tests/bench_spool.c spool.c link.c
+
+# The fsync policy's cost (docs/benchmarks.md); not part of the tests.
+bench-spool: $(AGENT_OUT)/bench-spool
+	$(AGENT_OUT)/bench-spool $(AGENT_OUT)
+
 test: $(AGENT_OUT)/test-link $(AGENT_OUT)/test-spool
 	$(AGENT_OUT)/test-link
 	$(AGENT_OUT)/test-spool
@@ -27,4 +34,4 @@ test: $(AGENT_OUT)/test-link $(AGENT_OUT)/test-spool
 clean:
 	rm -rf $(AGENT_OUT)
 
-.PHONY: all test clean
+.PHONY: all test clean bench-spool
