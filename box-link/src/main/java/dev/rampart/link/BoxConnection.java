@@ -288,6 +288,38 @@ public final class BoxConnection implements AutoCloseable {
         return new AckResult(in.i64(), in.i32());
     }
 
+    /**
+     * {@link #ack} without waiting: the answer completes the future on the connection's reader
+     * thread. For a consumer whose record listener may block that thread until the consumer has
+     * caught up: waiting for the answer there would wait for itself.
+     */
+    public CompletableFuture<AckResult> ackAsync(long throughSeq) {
+        Session s = current;
+        int id = nextId.getAndIncrement();
+        if (id == 0) id = nextId.getAndIncrement();
+        int rid = id;
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        s.pending.put(rid, f);
+        try {
+            s.send(new Le.Out().u8(ACK).u32(rid).u64(throughSeq).toArray());
+        } catch (BoxException e) {
+            s.pending.remove(rid);
+            return CompletableFuture.failedFuture(e);
+        }
+        return f.thenApply(r -> {
+            try {
+                Le.In in = new Le.In(r, 5);
+                if ((r[0] & 0xff) == R_ERROR) {
+                    int code = in.u16();
+                    throw new java.util.concurrent.CompletionException(new BoxException("the box refused: " + in.str(), code, null));
+                }
+                return new AckResult(in.i64(), in.i32());
+            } catch (BoxException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
     /** Ends a subscription of either kind. */
     public void unsubscribe() throws BoxException {
         recordSink = null;
@@ -391,6 +423,12 @@ public final class BoxConnection implements AutoCloseable {
         final Thread reader;
         volatile BoxException failure;
         volatile boolean closed;
+        /**
+         * Pushed items wait here until the reader has left the link's lock: a listener may block
+         * (a consumer applying backpressure) without stopping requests, acknowledgements and the
+         * link's timers.
+         */
+        final java.util.concurrent.ConcurrentLinkedQueue<byte[]> pushes = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         Session(Transport t) throws BoxException {
             this.transport = t;
@@ -464,6 +502,7 @@ public final class BoxConnection implements AutoCloseable {
                     synchronized (link) {
                         link.input(buf, 0, n, System.currentTimeMillis());
                     }
+                    for (byte[] m; (m = pushes.poll()) != null; ) deliver(m);
                 }
                 if (!closed) fail(new LinkLostException("the box closed the connection (" + transport.describe() + ")"));
             } catch (IOException e) {
@@ -489,18 +528,23 @@ public final class BoxConnection implements AutoCloseable {
             if (m.length < 5) return;
             int type = m[0] & 0xff, id = Le.i32(m, 1);
             if ((type == R_RECORDS || type == R_LOSS) && id == 0) {
-                SpoolListener sl = spoolListener;
-                if (sl != null) {
-                    spoolItem(type, m, sl);
-                    return;
-                }
-                Consumer<FlowRecord> sink = recordSink;
-                if (sink != null && type == R_RECORDS) parseRecords(m, sink);
+                pushes.add(m);
                 return;
             }
             CompletableFuture<byte[]> f = pending.remove(id);
             if (f != null) f.complete(m);
             else unmatched.incrementAndGet();
+        }
+
+        private void deliver(byte[] m) {
+            int type = m[0] & 0xff;
+            SpoolListener sl = spoolListener;
+            if (sl != null) {
+                spoolItem(type, m, sl);
+                return;
+            }
+            Consumer<FlowRecord> sink = recordSink;
+            if (sink != null && type == R_RECORDS) parseRecords(m, sink);
         }
 
         @Override public void session() { established.complete(null); }

@@ -55,7 +55,12 @@ public final class Collector implements AutoCloseable {
     private final FlowStore store;
     private final Transport.Factory factory;
     private final Options options;
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /**
+     * Bounded: when the database is slower than the box, the connection's reader blocks here, the
+     * link stops acknowledging, and the box stops sending; the backlog waits in the box's spool,
+     * not in this process's memory.
+     */
+    private final BlockingQueue<Object> queue;
     private final AtomicLong received = new AtomicLong(), processed = new AtomicLong(), stored = new AtomicLong(),
             skipped = new AtomicLong(), missed = new AtomicLong(), lost = new AtomicLong(), acked = new AtomicLong(-1),
             sessions = new AtomicLong();
@@ -74,6 +79,7 @@ public final class Collector implements AutoCloseable {
         this.store = store;
         this.options = options;
         this.last = last;
+        this.queue = new LinkedBlockingQueue<>(Math.max(10_000, 4 * options.batchSize()));
         this.writer = new Thread(this::writeLoop, "collector-writer-" + box);
         this.connector = new Thread(this::connectLoop, "collector-link-" + box);
         writer.setDaemon(true);
@@ -128,12 +134,12 @@ public final class Collector implements AutoCloseable {
                     c.subscribeFrom(from, new BoxConnection.SpoolListener() {
                         @Override public void records(List<FlowRecord> batch) {
                             received.addAndGet(batch.size());
-                            queue.addAll(batch);
+                            for (FlowRecord r : batch) enqueue(r);
                         }
 
                         @Override public void loss(BoxConnection.Loss l) {
                             received.incrementAndGet();
-                            queue.add(l);
+                            enqueue(l);
                         }
                     });
                 } else {
@@ -141,7 +147,7 @@ public final class Collector implements AutoCloseable {
                     conn = c;
                     c.subscribe(r -> {
                         received.incrementAndGet();
-                        queue.add(r);
+                        enqueue(r);
                     });
                 }
                 sessions.incrementAndGet();
@@ -176,14 +182,24 @@ public final class Collector implements AutoCloseable {
         connectorDone = true;
     }
 
+    private void enqueue(Object item) {
+        try {
+            queue.put(item);
+        } catch (InterruptedException e) {
+            // Only a closing connection interrupts its reader; the box sends the item again next time.
+            received.decrementAndGet();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A clean stop: no more records, store what came, and acknowledge it before closing. */
     private void leave(BoxConnection c) {
         try {
             c.unsubscribe();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (processed.get() < received.get() && System.nanoTime() < deadline) Thread.sleep(5);
-            acknowledge();
-        } catch (BoxException e) {
+            acknowledge().get(10, TimeUnit.SECONDS);
+        } catch (BoxException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // leaving anyway; the next session acknowledges
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -263,18 +279,19 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    /** After a commit: the box may delete everything up to what the database now accounts for. */
-    private void acknowledge() {
+    /**
+     * After a commit: the box may delete everything up to what the database now accounts for.
+     * Not waited for: the answer comes behind records the reader may be blocked on until this
+     * thread has stored them. A lost acknowledgement only delays deletion until the next one.
+     */
+    private java.util.concurrent.CompletableFuture<?> acknowledge() {
         BoxConnection c = conn;
         long through = last;
-        if (c == null || !spoolMode || through <= acked.get()) return;
-        try {
-            c.ack(through);
-            acked.set(through);
-        } catch (BoxException e) {
-            // The next session acknowledges again: the box keeps the records until then.
-            lastError = "acknowledgement not delivered: " + e.getMessage();
-        }
+        if (c == null || !spoolMode || through <= acked.get()) return java.util.concurrent.CompletableFuture.completedFuture(null);
+        return c.ackAsync(through).whenComplete((r, e) -> {
+            if (e == null) acked.accumulateAndGet(through, Math::max);
+            else lastError = "acknowledgement not delivered: " + e.getMessage();
+        });
     }
 
     /** Stores what was already received, stops the writer and leaves the box. */

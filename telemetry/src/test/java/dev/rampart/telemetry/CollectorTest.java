@@ -246,6 +246,37 @@ class CollectorTest {
         assertTrue(agent.log().contains("spool: full"), agent.log());
     }
 
+    /** Issue 6: a corrupt spool segment is detected at start, not loaded, and its range is a gap saying so. */
+    @Test void corruptSegmentIsNotLoadedAndItsRangeIsAGapWithThatReason() throws Exception {
+        // 32 KiB segments: 431 records each.
+        agent = new SimAgent(dir, 1000, "--spool-sync-ms", "50", "--spool-max", "256K");
+        waitUntil("four segments spooled", Duration.ofSeconds(30), quietly(() -> spool().segments() >= 4));
+        agent.kill();
+        List<Path> segs;
+        try (var list = java.nio.file.Files.list(dir.resolve("state/spool"))) {
+            segs = list.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
+        }
+        long first = Long.parseLong(segs.get(1).getFileName().toString().substring(0, 16), 16);
+        long end = Long.parseLong(segs.get(2).getFileName().toString().substring(0, 16), 16);
+        try (var f = new java.io.RandomAccessFile(segs.get(1).toFile(), "rw")) {
+            f.seek(32 + 100 * 76 + 30); // inside the 101st record
+            int b = f.read();
+            f.seek(32 + 100 * 76 + 30);
+            f.write(b ^ 0x04);
+        }
+        agent.start();
+        BoxStatus.Spool sp = spool();
+        assertEquals(1, sp.quarantined(), "one segment set aside");
+        assertTrue(agent.log().contains("is corrupt (entry at byte offset 7632 fails its checks"), agent.log());
+        Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
+        waitUntil("the collector is past the restart", Duration.ofSeconds(30), () -> c.accountedThrough() >= sp.nextSeq() + 100);
+        c.close();
+        List<Gap> gaps = assertCoveredOnce("sim", c.accountedThrough());
+        assertEquals(List.of(new Gap("sim", first, end - 1, gaps.get(0).detectedMs(), "corrupt spool segment quarantined")), gaps);
+        assertTrue(java.nio.file.Files.exists(dir.resolve("state/spool/corrupt").resolve(
+                String.format("%016x-%016x.seg", first, end))), "kept for inspection");
+    }
+
     private static BoxConnection.SpoolListener collectInto(Map<Long, FlowRecord> into) {
         return new BoxConnection.SpoolListener() {
             @Override public void records(List<FlowRecord> batch) {
