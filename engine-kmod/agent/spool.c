@@ -26,6 +26,7 @@
 #define T_RECORD 1
 #define T_LOSS 2
 #define ENTRY_MIN 16
+#define F_OPEN 1   /* LOSS entry still growing: the spool was full when it was last written */
 #define MAX_HOLES 64
 
 struct seg {
@@ -51,11 +52,15 @@ struct spool {
 	uint64_t next_seq, acked_end;
 	int loss_open;              /* a LOSS entry at the tail still grows (spool full) */
 	uint64_t loss_off, loss_first, loss_count;
+	int tail_open;              /* recovery: the newest segment ends in an open LOSS entry */
+	uint64_t tail_off, tail_first, tail_count;
 	uint64_t lost[SPOOL_REASONS], write_errors;
 	uint32_t quarantined;
 	spool_log_fn log;
 	void *log_ctx;
 };
+
+static void close_loss(struct spool *s);
 
 static void slog(struct spool *s, const char *fmt, ...)
 {
@@ -139,11 +144,12 @@ static void decode_record(const uint8_t *e, struct record *r)
 	r->rule_id = rl_get32(b + 56);
 }
 
-static void encode_loss(uint8_t e[SPOOL_LOSS_ENTRY], uint64_t first, uint64_t count, unsigned reason)
+static void encode_loss(uint8_t e[SPOOL_LOSS_ENTRY], uint64_t first, uint64_t count, unsigned reason, int open)
 {
 	memset(e, 0, SPOOL_LOSS_ENTRY);
 	rl_put16(e + 4, SPOOL_LOSS_ENTRY);
 	e[6] = T_LOSS;
+	e[7] = open ? F_OPEN : 0;
 	rl_put64(e + 8, first);
 	rl_put64(e + 16, count);
 	rl_put16(e + 24, (uint16_t)reason);
@@ -158,7 +164,7 @@ static size_t entry_ok(const uint8_t *p, size_t avail)
 	if (avail < ENTRY_MIN)
 		return 0;
 	len = rl_get16(p + 4);
-	if (len < ENTRY_MIN || len > avail || p[7] != 0)
+	if (len < ENTRY_MIN || len > avail || (p[7] != 0 && !(p[6] == T_LOSS && p[7] == F_OPEN)))
 		return 0;
 	if (!((p[6] == T_RECORD && len >= SPOOL_REC_ENTRY) || (p[6] == T_LOSS && len >= SPOOL_LOSS_ENTRY)))
 		return 0;
@@ -352,13 +358,23 @@ static int recover_segment(struct spool *s, uint64_t first, uint64_t next_first,
 		if (!s->spool_id)
 			s->spool_id = rl_get64(b + 16);
 		ok = 1;
+		size_t last_off = 0;
+
 		while (off < len) {
 			size_t n = entry_ok(b + off, len - off);
 
 			if (!n || rl_get64(b + off + 8) != expect)
 				break;
 			expect = entry_end(b + off);
+			last_off = off;
 			off += n;
+		}
+		/* Only the very last entry can still be open: a full spool appends nothing after it. */
+		if (newest && last_off && b[last_off + 6] == T_LOSS && b[last_off + 7] == F_OPEN) {
+			s->tail_open = 1;
+			s->tail_off = last_off;
+			s->tail_first = rl_get64(b + last_off + 8);
+			s->tail_count = rl_get64(b + last_off + 16);
 		}
 		high = expect;
 		if (off < len) {
@@ -549,6 +565,19 @@ struct spool *spool_open(const char *state_dir, uint64_t max_bytes, uint32_t syn
 			spool_close(s);
 			return NULL;
 		}
+		if (s->tail_open) {
+			/* Stopped while full: go on counting in the same entry, or close it if there is room. */
+			s->loss_open = 1;
+			s->loss_off = s->tail_off;
+			s->loss_first = s->tail_first;
+			s->loss_count = s->tail_count;
+			s->synced = s->loss_off;
+			if (s->total + SPOOL_HDR + SPOOL_REC_ENTRY + SPOOL_LOSS_ENTRY <= s->max_bytes)
+				close_loss(s);
+			else
+				slog(s, "spool: still full at start; records from seq %llu on remain lost until a desktop "
+				     "acknowledges older ones", (unsigned long long)s->loss_first);
+		}
 	} else if (new_segment(s)) {
 		snprintf(err, errlen, "cannot create a segment in %s: %s", s->dir, strerror(errno));
 		spool_close(s);
@@ -561,6 +590,21 @@ struct spool *spool_open(const char *state_dir, uint64_t max_bytes, uint32_t syn
 
 static struct seg *newest(struct spool *s) { return &s->segs[s->nsegs - 1]; }
 
+/* The LOSS entry at the tail is final: mark it closed and sync it, so readers may pass it. */
+static void close_loss(struct spool *s)
+{
+	uint8_t e[SPOOL_LOSS_ENTRY];
+
+	encode_loss(e, s->loss_first, s->loss_count, SPOOL_LOST_FULL, 0);
+	if (write_all(s->fd, e, sizeof(e), s->loss_off))
+		slog(s, "spool: cannot mark the loss entry at byte offset %llu final: %s",
+		     (unsigned long long)s->loss_off, strerror(errno));
+	s->loss_open = 0;
+	if (s->synced > s->loss_off)
+		s->synced = s->loss_off;
+	spool_sync(s);
+}
+
 /* The spool is full: r takes a number inside the LOSS range at the tail. */
 static int lose(struct spool *s, struct record *r)
 {
@@ -572,7 +616,7 @@ static int lose(struct spool *s, struct record *r)
 		s->loss_first = s->next_seq;
 		s->loss_count = 0;
 	}
-	encode_loss(e, s->loss_first, s->loss_count + 1, SPOOL_LOST_FULL);
+	encode_loss(e, s->loss_first, s->loss_count + 1, SPOOL_LOST_FULL, 1);
 	if (write_all(s->fd, e, sizeof(e), s->loss_off)) {
 		s->write_errors++;
 		return -1;
@@ -680,9 +724,7 @@ int spool_ack(struct spool *s, uint64_t through, char *err, size_t errlen)
 		sync_dir(s->dir);
 	}
 	if (s->loss_open && s->total + SPOOL_HDR + SPOOL_REC_ENTRY + SPOOL_LOSS_ENTRY <= s->max_bytes) {
-		/* The LOSS entry is final now: sync it so readers may pass it. */
-		s->loss_open = 0;
-		spool_sync(s);
+		close_loss(s);
 		slog(s, "spool: room again after an acknowledgement; %llu records (seq %llu..%llu) were lost "
 		     "because the spool was full", (unsigned long long)s->loss_count,
 		     (unsigned long long)s->loss_first, (unsigned long long)(s->loss_first + s->loss_count - 1));
