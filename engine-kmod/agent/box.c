@@ -4,6 +4,7 @@
 #include "box.h"
 #include "ipfix.h"
 #include "rampart_nl.h"
+#include "spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -719,30 +720,45 @@ static void classify_one(struct box *b, uint64_t wall)
 	}
 	/* The flow log keeps new connections, everything denied, and rules marked log. */
 	if (p.state == 0 || res.verdict != RAMPART_ACCEPT || (res.rule_flags & RAMPART_RULE_LOG)) {
-		struct record *r = &b->rec[b->rec_seq % BOX_RECORDS];
+		struct record r;
 
-		r->seq = b->rec_seq++;
-		r->time_ms = wall;
-		r->generation = t ? t->generation : 0;
-		r->hook = (uint8_t)p.hook;
-		r->verdict = (uint8_t)res.verdict;
-		r->proto = (uint8_t)p.proto;
-		r->v4 = 1;
-		v4_bytes(r->src, p.src);
-		v4_bytes(r->dst, p.dst);
+		memset(&r, 0, sizeof(r));
+		r.time_ms = wall;
+		r.generation = t ? t->generation : 0;
+		r.hook = (uint8_t)p.hook;
+		r.verdict = (uint8_t)res.verdict;
+		r.proto = (uint8_t)p.proto;
+		r.v4 = 1;
+		v4_bytes(r.src, p.src);
+		v4_bytes(r.dst, p.dst);
 		/* Only TCP and UDP have ports; the generator's source port means nothing for ICMP. */
-		r->sport = p.proto == 6 || p.proto == 17 ? (uint16_t)p.sport : 0;
-		r->dport = p.proto == 6 || p.proto == 17 ? (uint16_t)p.dport : 0;
-		r->rule_id = res.rule_index == RAMPART_NO_RULE ? 0 : res.rule_id;
-		r->packets = 1;
-		r->bytes = p.bytes;
-		r->first_ms = r->last_ms = wall;
-		r->in_if = sim_ifindex(p.iif);
-		r->out_if = sim_ifindex(p.oif);
-		r->tcp_flags = p.proto == 6 ? (uint16_t)p.flags : 0;
-		if (b->ipfix)
-			ipfix_export(b->ipfix, r, mono_ms(), wall);
+		r.sport = p.proto == 6 || p.proto == 17 ? (uint16_t)p.sport : 0;
+		r.dport = p.proto == 6 || p.proto == 17 ? (uint16_t)p.dport : 0;
+		r.rule_id = res.rule_index == RAMPART_NO_RULE ? 0 : res.rule_id;
+		r.packets = 1;
+		r.bytes = p.bytes;
+		r.first_ms = r.last_ms = wall;
+		r.in_if = sim_ifindex(p.iif);
+		r.out_if = sim_ifindex(p.oif);
+		r.tcp_flags = p.proto == 6 ? (uint16_t)p.flags : 0;
+		box_add_record(b, &r);
 	}
+}
+
+int box_add_record(struct box *b, struct record *r)
+{
+	int ret = 0;
+
+	if (b->spool)
+		ret = spool_append(b->spool, r);
+	else
+		r->seq = b->rec_seq;
+	/* The ring keeps what `tail` shows, lost records included: they did pass the box. */
+	b->rec[b->rec_seq++ % BOX_RECORDS] = *r;
+	/* IPFIX collectors get every record the box saw, whether or not the spool had room. */
+	if (b->ipfix)
+		ipfix_export(b->ipfix, r, mono_ms(), wall_ms());
+	return ret;
 }
 
 int box_tick(struct box *b, uint64_t now, uint64_t wall)

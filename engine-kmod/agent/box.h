@@ -46,6 +46,7 @@ enum box_state { BOX_EMPTY = 0, BOX_CONFIRMED = 1, BOX_PROBATION = 2 };
 
 struct rnl;
 struct ipfix;
+struct spool;
 
 struct box {
 	struct table *running, *confirmed, *previous;
@@ -53,13 +54,14 @@ struct box {
 	uint64_t deadline_ms;       /* monotonic; valid on probation */
 	char state_dir[512];
 	struct record rec[BOX_RECORDS];
-	uint64_t rec_seq;           /* sequence number of the next record */
+	uint64_t rec_seq;           /* records produced since start: the ring's write index */
 	uint64_t started_ms;
 	uint64_t rng;
 	unsigned rate;              /* generated packets per second */
 	uint64_t gen_ms;            /* last generator run */
 	char last_event[200];       /* shown by status: last revert, load, restore */
 	struct ipfix *ipfix;        /* every new record is exported here when set (--ipfix) */
+	struct spool *spool;        /* where every record goes (spool.h); NULL: recent ring only */
 };
 
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now_ms);
@@ -83,6 +85,12 @@ uint32_t box_rule_id(const struct table *t, uint32_t index);
 /* The rule's name from the names section, or NULL for an unnamed rule. */
 const char *box_rule_name(const struct table *t, uint32_t index, char *buf, size_t buflen);
 void box_free(struct box *b);
+/*
+ * Every producer of flow records calls this: it numbers r (r->seq), appends it to the spool and
+ * to the ring `tail` shows. Returns spool_append's result (0 stored, 1 lost: spool full, -1 lost:
+ * write error).
+ */
+int box_add_record(struct box *b, struct record *r);
 
 uint64_t mono_ms(void);
 /* now - then, or 0 when then was read after now: clock readings cross within one loop turn. */

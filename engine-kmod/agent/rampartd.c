@@ -26,6 +26,7 @@
 #include "box.h"
 #include "ipfix.h"
 #include "link.h"
+#include "spool.h"
 
 #define AGENT_VERSION "rampartd 0.1.0"
 #define MAX_CONNS 32
@@ -36,11 +37,12 @@
 #define OUT_LIMIT (16u << 20)
 
 enum { M_STATUS = 1, M_LOAD_BEGIN, M_LOAD_CHUNK, M_LOAD_COMMIT, M_CONFIRM, M_ROLLBACK, M_COUNTERS,
-       M_SUBSCRIBE, M_PING, M_LOAD_ABORT };
+       M_SUBSCRIBE, M_PING, M_LOAD_ABORT, M_SUBSCRIBE_FROM, M_ACK };
 enum { RS_OK = 0x80, RS_STATUS = 0x81, RS_LOAD_OFFSET = 0x82, RS_LOADED = 0x84, RS_COUNTERS = 0x87,
-       RS_PONG = 0x89, RS_RECORDS = 0xC0, RS_ERROR = 0xFF };
+       RS_PONG = 0x89, RS_SUBSCRIBED = 0x8B, RS_ACKED = 0x8C, RS_RECORDS = 0xC0, RS_LOSS = 0xC1,
+       RS_ERROR = 0xFF };
 enum { E_UNKNOWN = 1, E_MALFORMED, E_NO_UPLOAD, E_OFFSET, E_INFLATE, E_VERIFY, E_CONFIRM,
-       E_NO_ROLLBACK, E_BACKEND, E_BUSY };
+       E_NO_ROLLBACK, E_BACKEND, E_BUSY, E_SEQ_RANGE };
 enum peer_kind { PEER_LOCAL = 0, PEER_SSH = 1, PEER_SERIAL = 2 };
 enum conn_kind { C_UNIX, C_TTY, C_STDIO };
 
@@ -61,7 +63,8 @@ struct conn {
 	size_t pre_len;
 	uint64_t last_frame_ms, frames_seen;
 	int subscribed;
-	uint64_t next_record;
+	int spool_mode;             /* subscribed with SUBSCRIBE_FROM: LOSS items too */
+	struct spool_cursor cur;
 	int peer_kind;
 	char peer_caddr[64], peer_saddr[64];
 	uint16_t peer_cport, peer_sport;
@@ -265,6 +268,22 @@ static void status_msg(struct conn *c, struct mb *m, uint32_t id)
 	mb_u32(m, s->rx_malformed);
 	mb_u32(m, s->retransmits);
 	mb_str(m, box.last_event);
+	if (box.spool) {
+		struct spool_stats st;
+
+		/* Appended after the original fields: older desktops stop reading before them. */
+		spool_stats(box.spool, &st);
+		mb_u64(m, st.spool_id);
+		mb_u64(m, st.next_seq);
+		mb_u64(m, st.oldest_seq);
+		mb_u64(m, st.acked_end);
+		mb_u64(m, st.bytes);
+		mb_u64(m, st.max_bytes);
+		mb_u64(m, st.lost[SPOOL_LOST_FULL]);
+		mb_u64(m, st.write_errors);
+		mb_u32(m, st.segments);
+		mb_u32(m, st.quarantined);
+	}
 }
 
 static void load_commit(struct conn *c, uint32_t id, struct upload *u)
@@ -464,13 +483,70 @@ static void handle_message(void *ctx, const uint8_t *p, size_t n)
 		send_mb(c, &m);
 		return;
 	}
-	case M_SUBSCRIBE:
+	case M_SUBSCRIBE: {
+		struct spool_stats st;
+
 		if (bn != 1)
 			break;
 		c->subscribed = b[0] != 0;
-		c->next_record = box.rec_seq;
+		c->spool_mode = 0;
+		if (box.spool) {
+			spool_stats(box.spool, &st);
+			spool_cursor_at(&c->cur, st.next_seq);
+		}
 		send_ok(c, id);
 		return;
+	}
+	case M_SUBSCRIBE_FROM: {
+		struct spool_stats st;
+		uint64_t from;
+
+		if (bn != 8)
+			break;
+		if (!box.spool) {
+			send_error(c, id, E_BACKEND, "this agent runs without a spool");
+			return;
+		}
+		from = rl_get64(b);
+		spool_stats(box.spool, &st);
+		if (from > st.next_seq) {
+			send_error(c, id, E_SEQ_RANGE, "records from seq %llu asked for, but this box's next seq is "
+				   "%llu (spool %016llx): was its spool reset?", (unsigned long long)from,
+				   (unsigned long long)st.next_seq, (unsigned long long)st.spool_id);
+			return;
+		}
+		c->subscribed = 1;
+		c->spool_mode = 1;
+		spool_cursor_at(&c->cur, from);
+		mb_start(&m, RS_SUBSCRIBED, id);
+		mb_u64(&m, st.spool_id);
+		mb_u64(&m, st.oldest_seq);
+		mb_u64(&m, st.next_seq);
+		send_mb(c, &m);
+		return;
+	}
+	case M_ACK: {
+		struct spool_stats st;
+		int del;
+
+		if (bn != 8)
+			break;
+		if (!box.spool) {
+			send_error(c, id, E_BACKEND, "this agent runs without a spool");
+			return;
+		}
+		del = spool_ack(box.spool, rl_get64(b), err, sizeof(err));
+		if (del < 0) {
+			send_error(c, id, E_SEQ_RANGE, "%s", err);
+			return;
+		}
+		spool_stats(box.spool, &st);
+		mb_start(&m, RS_ACKED, id);
+		mb_u64(&m, st.oldest_seq);
+		mb_u32(&m, (uint32_t)del);
+		send_mb(c, &m);
+		return;
+	}
 	default:
 		send_error(c, id, E_UNKNOWN, "unknown request type 0x%02x", type);
 		return;
@@ -478,39 +554,63 @@ static void handle_message(void *ctx, const uint8_t *p, size_t n)
 	send_error(c, id, E_MALFORMED, "malformed body for request type 0x%02x (%zu bytes)", type, bn);
 }
 
+static void flush_records(struct conn *c, struct mb *m, uint32_t *n)
+{
+	if (!*n)
+		return;
+	rl_put32(m->p + 5, *n);
+	send_mb(c, m);
+	*n = 0;
+}
+
+/* Streams the spool from the connection's cursor, in sequence order, while the peer keeps up. */
 static void push_records(struct conn *c)
 {
+	static struct spool_item it[256];
 	struct mb m = { 0 };
 	uint32_t n = 0;
-	uint64_t s;
+	int k, i;
 
-	if (!c->subscribed || !c->link.session || rl_queued(&c->link) > 16384)
+	if (!c->subscribed || !c->link.session || !box.spool)
 		return;
-	if (box.rec_seq - c->next_record > BOX_RECORDS)
-		c->next_record = box.rec_seq - BOX_RECORDS;
-	if (c->next_record == box.rec_seq)
-		return;
-	mb_start(&m, RS_RECORDS, 0);
-	mb_u32(&m, 0);
-	for (s = c->next_record; s < box.rec_seq && n < 64; s++, n++) {
-		const struct record *r = &box.rec[s % BOX_RECORDS];
+	while (rl_queued(&c->link) < 65536 && (k = spool_read(box.spool, &c->cur, it, 256)) > 0) {
+		for (i = 0; i < k; i++) {
+			const struct record *r = &it[i].rec;
 
-		mb_u64(&m, r->seq);
-		mb_u64(&m, r->time_ms);
-		mb_u8(&m, r->hook);
-		mb_u8(&m, r->verdict);
-		mb_u8(&m, r->proto);
-		mb_u8(&m, r->v4);
-		mb_bytes(&m, r->src, 16);
-		mb_bytes(&m, r->dst, 16);
-		mb_u16(&m, r->sport);
-		mb_u16(&m, r->dport);
-		mb_u32(&m, r->rule_id);
-		mb_u64(&m, r->generation);
+			if (it[i].loss) {
+				flush_records(c, &m, &n);
+				/* The original SUBSCRIBE has no LOSS item: those peers see the gap. */
+				if (!c->spool_mode)
+					continue;
+				mb_start(&m, RS_LOSS, 0);
+				mb_u64(&m, it[i].first);
+				mb_u64(&m, it[i].count);
+				mb_u16(&m, (uint16_t)it[i].reason);
+				mb_str(&m, spool_reason_name(it[i].reason));
+				send_mb(c, &m);
+				continue;
+			}
+			if (!n) {
+				mb_start(&m, RS_RECORDS, 0);
+				mb_u32(&m, 0);
+			}
+			mb_u64(&m, r->seq);
+			mb_u64(&m, r->time_ms);
+			mb_u8(&m, r->hook);
+			mb_u8(&m, r->verdict);
+			mb_u8(&m, r->proto);
+			mb_u8(&m, r->v4);
+			mb_bytes(&m, r->src, 16);
+			mb_bytes(&m, r->dst, 16);
+			mb_u16(&m, r->sport);
+			mb_u16(&m, r->dport);
+			mb_u32(&m, r->rule_id);
+			mb_u64(&m, r->generation);
+			n++;
+		}
+		flush_records(c, &m, &n);
 	}
-	rl_put32(m.p + 5, n);
-	c->next_record = s;
-	send_mb(c, &m);
+	free(m.p);
 }
 
 /* ---- link callbacks -------------------------------------------------------------------------- */
@@ -595,6 +695,15 @@ static void text_command(struct conn *c, char *line)
 
 			ipfix_status(&ipfix, ix, sizeof(ix));
 			text_out(c, "ipfix     %s\r\n", ix);
+		}
+		if (box.spool) {
+			struct spool_stats st;
+
+			spool_stats(box.spool, &st);
+			text_out(c, "spool     seq %llu..%llu kept, %llu of %llu bytes, %llu records lost (spool full)\r\n",
+				 (unsigned long long)st.oldest_seq, (unsigned long long)st.next_seq,
+				 (unsigned long long)st.bytes, (unsigned long long)st.max_bytes,
+				 (unsigned long long)st.lost[SPOOL_LOST_FULL]);
 		}
 	} else if (!strcmp(cmd, "rules") || !strcmp(cmd, "counters")) {
 		int counters = cmd[0] == 'c';
@@ -965,6 +1074,25 @@ static int relay(const char *sock_path)
 
 static void on_signal(int sig) { stop = 1; }
 
+static void spool_log(void *ctx, const char *msg) { logf_("%s", msg); }
+
+/* A size with an optional K, M or G suffix (powers of 1024); 0 when malformed. */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return 0;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	return *end ? 0 : v;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -972,6 +1100,7 @@ static void usage(FILE *f)
 		"                [--tty DEV [--baud N] [--parity none|even|odd]] [--rate PKTS_PER_S]\n"
 		"                [--ipfix HOST:PORT]... [--ipfix-template-refresh SECONDS]\n"
 		"                [--ipfix-domain ID] [--ipfix-dump FILE]\n"
+		"                [--spool-max SIZE (default 64M)] [--spool-sync-ms N (default 1000; 0: every record)]\n"
 		"       rampartd --restore-only [--state-dir DIR]  load the last confirmed table into the\n"
 		"                                           module and exit (at boot, before the network)\n"
 		"       rampartd --stdio [--socket PATH]    relay an SSH session to the running agent\n"
@@ -990,11 +1119,14 @@ int main(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ "ipfix", required_argument, 0, 'X' }, { "ipfix-template-refresh", required_argument, 0, 'T' },
 		{ "ipfix-domain", required_argument, 0, 'D' }, { "ipfix-dump", required_argument, 0, 'U' },
+		{ "spool-max", required_argument, 0, 'M' }, { "spool-sync-ms", required_argument, 0, 'Y' },
 		{ 0, 0, 0, 0 } };
 	const char *ipfix_to[IPFIX_MAX_COLLECTORS + 1], *ipfix_dump = NULL;
 	int nipfix = 0;
 	unsigned long ipfix_refresh = IPFIX_DEFAULT_REFRESH_S, ipfix_domain = 1;
 	char *end;
+	uint64_t spool_max = 64u << 20;
+	unsigned spool_sync_ms = 1000;
 	const char *backend = "sim", *state_dir = "/var/lib/rampart", *sock = "/run/rampart/rampartd.sock";
 	const char *group = NULL, *tty = NULL, *parity = "none";
 	unsigned baud = 115200, rate = 200;
@@ -1039,6 +1171,14 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'U': ipfix_dump = optarg; break;
+		case 'M':
+			spool_max = parse_size(optarg);
+			if (!spool_max) {
+				fprintf(stderr, "rampartd: --spool-max wants a size like 65536, 512K or 64M, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'Y': spool_sync_ms = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -1079,6 +1219,14 @@ int main(int argc, char **argv)
 		box.ipfix = &ipfix;
 		logf_("exporting IPFIX to %d collector(s), messages up to %zu bytes, templates every %lu s",
 		      nipfix, ipfix.max_msg, ipfix_refresh);
+	}
+	/* The boot-time restore only loads the table; the running agent owns the spool. */
+	if (!restore_only) {
+		box.spool = spool_open(state_dir, spool_max, spool_sync_ms, spool_log, NULL, err, sizeof(err));
+		if (!box.spool) {
+			fprintf(stderr, "rampartd: flow-record spool: %s\n", err);
+			return 1;
+		}
 	}
 	if (!strcmp(backend, "kernel") && box_use_kernel(&box, err, sizeof(err))) {
 		fprintf(stderr, "rampartd: %s\n", err);
@@ -1189,6 +1337,7 @@ int main(int argc, char **argv)
 			}
 		}
 		ipfix_tick(&ipfix, now, wall_ms());
+		spool_tick(box.spool, now);
 		if (since(now, last_tick) >= 100) {
 			if (box_tick(&box, now, wall_ms()))
 				logf_("%s", box.last_event);
@@ -1235,5 +1384,6 @@ int main(int argc, char **argv)
 	}
 	ipfix_close(&ipfix, mono_ms(), wall_ms());
 	box_free(&box);
+	spool_close(box.spool);
 	return 0;
 }

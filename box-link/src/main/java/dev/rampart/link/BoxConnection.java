@@ -51,15 +51,37 @@ public final class BoxConnection implements AutoCloseable {
     }
 
     static final int STATUS = 1, LOAD_BEGIN = 2, LOAD_CHUNK = 3, LOAD_COMMIT = 4, CONFIRM = 5, ROLLBACK = 6,
-            COUNTERS = 7, SUBSCRIBE = 8, PING = 9, LOAD_ABORT = 10;
+            COUNTERS = 7, SUBSCRIBE = 8, PING = 9, LOAD_ABORT = 10, SUBSCRIBE_FROM = 11, ACK = 12;
     static final int R_OK = 0x80, R_STATUS = 0x81, R_LOAD_OFFSET = 0x82, R_LOADED = 0x84, R_COUNTERS = 0x87,
-            R_PONG = 0x89, R_RECORDS = 0xC0, R_ERROR = 0xFF;
+            R_PONG = 0x89, R_SUBSCRIBED = 0x8B, R_ACKED = 0x8C, R_RECORDS = 0xC0, R_LOSS = 0xC1, R_ERROR = 0xFF;
+
+    /** The box's spool stream (docs/protocol.md section 9): records and lost ranges, in sequence order. */
+    public interface SpoolListener {
+        void records(List<FlowRecord> batch);
+
+        void loss(Loss loss);
+    }
+
+    /** Sequence numbers {@code firstSeq .. firstSeq+count-1} have no record, for {@code reason}. */
+    public record Loss(long firstSeq, long count, int reason, String text) {
+        public static final int SPOOL_FULL = 1, CORRUPT = 2, DELETED = 3, MISSING = 4;
+        public long lastSeq() { return firstSeq + count - 1; }
+    }
+
+    /** Where the box's spool stands when a subscription starts. */
+    public record SpoolPosition(long spoolId, long oldestSeq, long nextSeq) {}
+
+    /** After an acknowledgement: the oldest number the box still keeps, and segments it deleted. */
+    public record AckResult(long oldestSeq, int segmentsDeleted) {}
 
     private final Transport.Factory factory;
     private final Options options;
     private final AtomicInteger nextId = new AtomicInteger(1);
     private volatile Session current;
     private volatile Consumer<FlowRecord> recordSink;
+    private volatile SpoolListener spoolListener;
+    /** The number after the last one delivered to the spool listener: where a resubscription starts. */
+    private volatile long spoolNext;
     private final java.util.concurrent.atomic.AtomicLong unmatched = new java.util.concurrent.atomic.AtomicLong();
     private int reconnectCount;
 
@@ -126,7 +148,8 @@ public final class BoxConnection implements AutoCloseable {
             old.close();
         }
         current = openWithRetries(true);
-        if (recordSink != null) request(SUBSCRIBE, new byte[] {1}, R_OK);
+        if (spoolListener != null) request(SUBSCRIBE_FROM, new Le.Out().u64(spoolNext).toArray(), R_SUBSCRIBED);
+        else if (recordSink != null) request(SUBSCRIBE, new byte[] {1}, R_OK);
     }
 
     private static void sleep(long ms) throws BoxException {
@@ -193,9 +216,13 @@ public final class BoxConnection implements AutoCloseable {
         long[] errs = {in.u32(), in.u32(), in.u32()};
         long retrans = in.u32();
         String last = in.atEnd() ? "" : in.str();
+        java.util.Optional<BoxStatus.Spool> spool = java.util.Optional.empty();
+        if (!in.atEnd())
+            spool = java.util.Optional.of(new BoxStatus.Spool(in.i64(), in.i64(), in.i64(), in.i64(), in.i64(), in.i64(),
+                    in.i64(), in.i64(), in.i32(), in.i32()));
         BoxStatus.PeerKind kind = pk == 1 ? BoxStatus.PeerKind.SSH : pk == 2 ? BoxStatus.PeerKind.SERIAL : BoxStatus.PeerKind.LOCAL;
         return new BoxStatus(version, backend, running, BoxStatus.TableState.values()[Math.min(st, 2)], confirmed, left,
-                rules, uptime, new BoxStatus.Peer(kind, ca, cp, sa, sp), errs, retrans, last);
+                rules, uptime, new BoxStatus.Peer(kind, ca, cp, sa, sp), errs, retrans, last, spool);
     }
 
     public byte[] ping(byte[] data) throws BoxException {
@@ -219,6 +246,85 @@ public final class BoxConnection implements AutoCloseable {
         for (int i = 0; i < n; i++)
             rules.add(new Counters.RuleCounter(in.u32(), in.i32(), in.i64(), in.i64(), in.i64()));
         return new Counters(gen, List.copyOf(rules));
+    }
+
+    /** True while the current path is up (the link has not failed or been closed). */
+    public boolean isOpen() {
+        Session s = current;
+        return s != null && s.failure == null;
+    }
+
+    /** Whether the box keeps a spool and serves SUBSCRIBE_FROM and ACK (capability bit 4). */
+    public boolean supportsSpool() {
+        Session s = current;
+        synchronized (s.link) {
+            return (s.link.peerCapabilities() & Link.CAP_SPOOL) != 0;
+        }
+    }
+
+    /**
+     * Streams the box's spool from {@code fromSeq} on: every number from there is delivered once,
+     * in order, either in a record or inside a {@link Loss}. After a {@link #reconnect} the stream
+     * resumes after the last number delivered. Refused (error 11) when {@code fromSeq} is beyond
+     * the box's next number, i.e. its spool was reset.
+     */
+    public SpoolPosition subscribeFrom(long fromSeq, SpoolListener listener) throws BoxException {
+        if (!supportsSpool()) throw new BoxException("this box's agent has no spool (it does not offer records since N)");
+        recordSink = null;
+        spoolNext = fromSeq;
+        spoolListener = listener;
+        try {
+            Le.In in = request(SUBSCRIBE_FROM, new Le.Out().u64(fromSeq).toArray(), R_SUBSCRIBED);
+            return new SpoolPosition(in.i64(), in.i64(), in.i64());
+        } catch (BoxException e) {
+            spoolListener = null;
+            throw e;
+        }
+    }
+
+    /** Tells the box that every number up to and including {@code throughSeq} is stored for good. */
+    public AckResult ack(long throughSeq) throws BoxException {
+        Le.In in = request(ACK, new Le.Out().u64(throughSeq).toArray(), R_ACKED);
+        return new AckResult(in.i64(), in.i32());
+    }
+
+    /**
+     * {@link #ack} without waiting: the answer completes the future on the connection's reader
+     * thread. For a consumer whose record listener may block that thread until the consumer has
+     * caught up: waiting for the answer there would wait for itself.
+     */
+    public CompletableFuture<AckResult> ackAsync(long throughSeq) {
+        Session s = current;
+        int id = nextId.getAndIncrement();
+        if (id == 0) id = nextId.getAndIncrement();
+        int rid = id;
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        s.pending.put(rid, f);
+        try {
+            s.send(new Le.Out().u8(ACK).u32(rid).u64(throughSeq).toArray());
+        } catch (BoxException e) {
+            s.pending.remove(rid);
+            return CompletableFuture.failedFuture(e);
+        }
+        return f.thenApply(r -> {
+            try {
+                Le.In in = new Le.In(r, 5);
+                if ((r[0] & 0xff) == R_ERROR) {
+                    int code = in.u16();
+                    throw new java.util.concurrent.CompletionException(new BoxException("the box refused: " + in.str(), code, null));
+                }
+                return new AckResult(in.i64(), in.i32());
+            } catch (BoxException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    /** Ends a subscription of either kind. */
+    public void unsubscribe() throws BoxException {
+        recordSink = null;
+        spoolListener = null;
+        request(SUBSCRIBE, new byte[] {0}, R_OK);
     }
 
     /** Receives pushed flow records until the returned handle is closed. */
@@ -317,6 +423,12 @@ public final class BoxConnection implements AutoCloseable {
         final Thread reader;
         volatile BoxException failure;
         volatile boolean closed;
+        /**
+         * Pushed items wait here until the reader has left the link's lock: a listener may block
+         * (a consumer applying backpressure) without stopping requests, acknowledgements and the
+         * link's timers.
+         */
+        final java.util.concurrent.ConcurrentLinkedQueue<byte[]> pushes = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         Session(Transport t) throws BoxException {
             this.transport = t;
@@ -390,6 +502,7 @@ public final class BoxConnection implements AutoCloseable {
                     synchronized (link) {
                         link.input(buf, 0, n, System.currentTimeMillis());
                     }
+                    for (byte[] m; (m = pushes.poll()) != null; ) deliver(m);
                 }
                 if (!closed) fail(new LinkLostException("the box closed the connection (" + transport.describe() + ")"));
             } catch (IOException e) {
@@ -414,14 +527,24 @@ public final class BoxConnection implements AutoCloseable {
         @Override public void message(byte[] m) {
             if (m.length < 5) return;
             int type = m[0] & 0xff, id = Le.i32(m, 1);
-            if (type == R_RECORDS && id == 0) {
-                Consumer<FlowRecord> sink = recordSink;
-                if (sink != null) parseRecords(m, sink);
+            if ((type == R_RECORDS || type == R_LOSS) && id == 0) {
+                pushes.add(m);
                 return;
             }
             CompletableFuture<byte[]> f = pending.remove(id);
             if (f != null) f.complete(m);
             else unmatched.incrementAndGet();
+        }
+
+        private void deliver(byte[] m) {
+            int type = m[0] & 0xff;
+            SpoolListener sl = spoolListener;
+            if (sl != null) {
+                spoolItem(type, m, sl);
+                return;
+            }
+            Consumer<FlowRecord> sink = recordSink;
+            if (sink != null && type == R_RECORDS) parseRecords(m, sink);
         }
 
         @Override public void session() { established.complete(null); }
@@ -436,6 +559,25 @@ public final class BoxConnection implements AutoCloseable {
         @Override public void dead(String why) {
             fail(new LinkLostException(why + " (" + transport.describe() + ")"));
         }
+    }
+
+    private void spoolItem(int type, byte[] m, SpoolListener sl) {
+        if (type == R_LOSS) {
+            try {
+                Le.In in = new Le.In(m, 5);
+                Loss l = new Loss(in.i64(), in.i64(), in.u16(), in.str());
+                spoolNext = l.firstSeq() + l.count();
+                sl.loss(l);
+            } catch (BoxException e) {
+                // A malformed push is dropped; the collector sees the numbers as missing.
+            }
+            return;
+        }
+        List<FlowRecord> batch = new ArrayList<>();
+        parseRecords(m, batch::add);
+        if (batch.isEmpty()) return;
+        spoolNext = batch.get(batch.size() - 1).seq() + 1;
+        sl.records(batch);
     }
 
     private static void parseRecords(byte[] m, Consumer<FlowRecord> sink) {

@@ -8,10 +8,22 @@ package dev.rampart.link;
  * @param peer            who the box thinks this session is: for SSH, the client's address and port
  *                        from SSH_CONNECTION (what the lockout check protects)
  * @param linkErrors      frames the box dropped on this session: bad header, bad CRC, malformed
+ * @param spool           the flow-record spool, when the agent has one (it appends these fields)
  */
 public record BoxStatus(String agentVersion, String backend, long runningGeneration, TableState state,
                         long confirmedGeneration, int confirmSecondsLeft, int rules, long uptimeMs, Peer peer,
-                        long[] linkErrors, long boxRetransmits, String lastEvent) {
+                        long[] linkErrors, long boxRetransmits, String lastEvent, java.util.Optional<Spool> spool) {
+
+    /**
+     * @param nextSeq      the number the next record will get
+     * @param oldestSeq    the oldest number still kept (older ones were acknowledged and deleted)
+     * @param ackedEnd     every number below it has been acknowledged by a desktop
+     * @param lostFull     records lost since the agent started because the spool was full
+     * @param writeErrors  records lost since start because a write failed (they got no number)
+     * @param quarantined  segments found corrupt at start and set aside
+     */
+    public record Spool(long spoolId, long nextSeq, long oldestSeq, long ackedEnd, long bytes, long maxBytes,
+                        long lostFull, long writeErrors, int segments, int quarantined) {}
 
     public enum TableState { NONE, CONFIRMED, AWAITING_CONFIRM }
 

@@ -23,6 +23,9 @@ final class Link {
 
     private static final int START_FRAME = 256, MIN_FRAME = 32, GROW_AFTER = 16, RTO_CAP = 8000;
     private static final int HELLO_EVERY_MS = 250;
+    /** zlib, resume, records, confirm, spool (docs/protocol.md section 3). */
+    static final int CAPABILITIES = 0x1f, CAP_SPOOL = 0x10;
+    private int peerCapabilities;
     static final int VERSION = 1;
 
     private final OutputStream out;
@@ -102,11 +105,14 @@ final class Link {
 
     private void sendHello(long now) {
         byte[] p = new Le.Out().bytes("RMPL".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .u16(VERSION).u16(VERSION).u32(0xf).u32(nonce).u16(maxPayload).u16(window).toArray();
+                .u16(VERSION).u16(VERSION).u32(CAPABILITIES).u32(nonce).u16(maxPayload).u16(window).toArray();
         emit(Frames.HELLO, 0, p, 0, p.length);
         helloSent = now;
         helloPending = true;
     }
+
+    /** What the box said it supports in its HELLO_ACK (0 before the session). */
+    int peerCapabilities() { return peerCapabilities; }
 
     private void onHelloAck(Frames.Frame f, long now) {
         byte[] p = f.payload();
@@ -119,6 +125,7 @@ final class Link {
             helloPending = false;
             return;
         }
+        peerCapabilities = Le.i32(p, 6);
         int mp = Le.u16(p, 14), win = Le.u16(p, 16);
         if (mp >= 32 && mp < peerMaxPayload) peerMaxPayload = mp;
         if (win >= 1 && win < window) window = win;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs the agent's C tests (frame codec, link over a simulated line with 1% and 2% byte faults,
- * version and oversized-frame refusals; the IPFIX encoder and exporter; built with ASan and UBSan)
- * and the IPFIX end-to-end test against nfdump's nfcapd as part of the Maven build, so CI runs
- * them with everything else.
+ * version and oversized-frame refusals; the IPFIX encoder and exporter; the flow-record spool's
+ * recovery, size limit and deletion; built with ASan and UBSan) and the IPFIX end-to-end test
+ * against nfdump's nfcapd as part of the Maven build, so CI runs them with everything else.
  */
 class AgentCTest {
     @Test void agentCTestsAndIpfixEndToEndPass() throws Exception {
@@ -24,5 +24,6 @@ class AgentCTest {
         assertTrue(out.contains("test-link: all passed"), out);
         assertTrue(out.contains("test-ipfix: all passed"), out);
         assertTrue(out.contains("ipfix-e2e: passed"), out);
+        assertTrue(out.contains("test-spool: all passed"), out);
     }
 }

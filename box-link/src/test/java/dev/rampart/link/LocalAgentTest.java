@@ -232,6 +232,37 @@ class LocalAgentTest {
         }
     }
 
+    @Test void spoolStreamsFromAGivenNumberAndAcknowledgementsAreChecked() throws Exception {
+        List<FlowRecord> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (BoxConnection c = connect()) {
+            assertTrue(c.supportsSpool());
+            BoxStatus.Spool sp = waitFor(c, s -> s.spool().orElseThrow().nextSeq() > 60).spool().orElseThrow();
+            assertEquals(0, sp.oldestSeq());
+            BoxConnection.SpoolPosition pos = c.subscribeFrom(40, new BoxConnection.SpoolListener() {
+                @Override public void records(List<FlowRecord> batch) { got.addAll(batch); }
+                @Override public void loss(BoxConnection.Loss loss) { fail("nothing was lost: " + loss); }
+            });
+            assertEquals(sp.spoolId(), pos.spoolId());
+            for (int i = 0; i < 200 && got.size() < 20; i++) Tools.sleep(20);
+            List<FlowRecord> copy;
+            synchronized (got) {
+                copy = new ArrayList<>(got);
+            }
+            assertTrue(copy.size() >= 20, "records received: " + copy.size());
+            for (int i = 0; i < copy.size(); i++) assertEquals(40 + i, copy.get(i).seq(), "in order from 40");
+            c.unsubscribe();
+            BoxConnection.AckResult a = c.ack(30);
+            assertEquals(0, a.segmentsDeleted(), "the newest segment is never deleted");
+            assertEquals(31, c.status().spool().orElseThrow().ackedEnd());
+            long next = c.status().spool().orElseThrow().nextSeq();
+            BoxException beyond = assertThrows(BoxException.class, () -> c.ack(next + 1000));
+            assertEquals(11, beyond.code());
+            BoxException reset = assertThrows(BoxException.class, () -> c.subscribeFrom(next + 1000, null));
+            assertEquals(11, reset.code());
+            assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+        }
+    }
+
     /** A transport whose path breaks after a number of bytes written, like a pulled cable. */
     static final class CuttingTransport implements Transport {
         private final Transport inner;

@@ -103,13 +103,18 @@ public final class FlowStore implements AutoCloseable {
             Map<String, List<Flow>> byBox = new LinkedHashMap<>();
             for (Flow f : flows) byBox.computeIfAbsent(f.box(), b -> new ArrayList<>()).add(f);
             for (List<Flow> list : byBox.values()) added += insertBox(list);
+            // Insert-if-absent as well: two collectors of one box may both report the same loss.
             try (PreparedStatement gs = db.prepareStatement(
-                    "INSERT INTO flow_gaps (box, first_seq, last_seq, detected_ms) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO flow_gaps (box, first_seq, last_seq, detected_ms, reason) SELECT ?, ?, ?, ?, ? "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM flow_gaps WHERE box = ? AND first_seq = ?)")) {
                 for (Gap g : gaps) {
                     gs.setString(1, g.box());
                     gs.setLong(2, g.firstSeq());
                     gs.setLong(3, g.lastSeq());
                     gs.setLong(4, g.detectedMs());
+                    gs.setString(5, g.reason());
+                    gs.setString(6, g.box());
+                    gs.setLong(7, g.firstSeq());
                     gs.executeUpdate();
                 }
             }
@@ -206,8 +211,23 @@ public final class FlowStore implements AutoCloseable {
     }
 
     public synchronized List<Gap> gaps(String box) throws SQLException {
-        return query("SELECT first_seq, last_seq, detected_ms FROM flow_gaps WHERE box = ? ORDER BY first_seq",
-                List.of(box), rs -> new Gap(box, rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+        return query("SELECT first_seq, last_seq, detected_ms, reason FROM flow_gaps WHERE box = ? ORDER BY first_seq",
+                List.of(box), rs -> new Gap(box, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+    }
+
+    /**
+     * The highest sequence number of a box that is accounted for, stored as a flow or recorded as
+     * lost: a collector asks the box for everything after it.
+     */
+    public synchronized OptionalLong highestCovered(String box) throws SQLException {
+        OptionalLong flows = highestSeq(box);
+        OptionalLong gaps = query("SELECT MAX(last_seq) FROM flow_gaps WHERE box = ?", List.of(box), rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+        }).get(0);
+        if (flows.isEmpty()) return gaps;
+        if (gaps.isEmpty()) return flows;
+        return OptionalLong.of(Math.max(flows.getAsLong(), gaps.getAsLong()));
     }
 
     /** The highest sequence number stored for a box: a collector resumes after it. */

@@ -2,6 +2,8 @@
 package dev.rampart.telemetry;
 
 import dev.rampart.link.BoxConnection;
+import dev.rampart.link.BoxStatus;
+import dev.rampart.link.FlowRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,21 +12,32 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The collector against a real rampartd with its traffic generator, into embedded H2. */
+/**
+ * The collector against a real rampartd (sim backend, its traffic generator, its spool on disk)
+ * into embedded H2: every sequence number ends up in the database exactly once, as a flow or
+ * inside a gap that names the box's reason, across SIGKILLs, long absences and a full spool.
+ */
 class CollectorTest {
+    static final Collector.Options FAST = Collector.Options.DEFAULT.withBatchSize(500)
+            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+
     @TempDir Path dir;
     SimAgent agent;
     FlowStore store;
 
-    @BeforeEach void start() throws Exception {
-        agent = new SimAgent(dir, 2000);
+    @BeforeEach void open() throws Exception {
         store = FlowStore.open(FlowStore.h2Url(dir.resolve("flows")), "", "");
     }
 
@@ -38,80 +51,246 @@ class CollectorTest {
         List<Long> out = new ArrayList<>();
         Optional<Cursor> at = Optional.empty();
         do {
-            FlowPage p = store.newest(FlowFilter.ALL.box(box), at, 1000);
-            for (Flow f : p.rows()) out.add(0, f.seq());
+            FlowPage p = store.newest(FlowFilter.ALL.box(box), at, 5000);
+            for (Flow f : p.rows()) out.add(f.seq());
             at = p.next();
         } while (at.isPresent());
         out.sort(null);
         return out;
     }
 
-    static void waitStored(Collector c, long n) throws InterruptedException {
-        for (int i = 0; i < 1000 && c.stats().stored() < n; i++) Thread.sleep(10);
+    Map<Long, Flow> flows(String box) throws Exception {
+        Map<Long, Flow> out = new HashMap<>();
+        Optional<Cursor> at = Optional.empty();
+        do {
+            FlowPage p = store.newest(FlowFilter.ALL.box(box), at, 5000);
+            for (Flow f : p.rows()) out.put(f.seq(), f);
+            at = p.next();
+        } while (at.isPresent());
+        return out;
     }
 
-    @Test void storesTheStreamWithoutGapsOrRepeats() throws Exception {
-        Collector.Stats s;
-        try (BoxConnection conn = BoxConnection.connect(agent.local())) {
-            Collector c = Collector.start(conn, "sim", store, 256);
-            waitStored(c, 500);
-            c.close();
-            s = c.stats();
+    BoxStatus.Spool spool() throws Exception {
+        try (BoxConnection c = BoxConnection.connect(agent.local(), BoxConnection.Options.DEFAULT.withReconnects(3))) {
+            return c.status().spool().orElseThrow();
         }
-        List<Long> seqs = seqs("sim");
-        assertTrue(seqs.size() >= 500, "stored " + seqs.size());
-        for (int i = 1; i < seqs.size(); i++) assertEquals(seqs.get(i - 1) + 1, seqs.get(i), "gap or repeat at " + i);
-        assertEquals(s.received(), s.stored() + s.skipped(), "every received record accounted for");
-        assertEquals(seqs.size(), s.stored());
-        assertEquals(0, s.missed());
-        assertTrue(store.gaps("sim").isEmpty());
-        assertEquals(seqs.get(seqs.size() - 1), store.highestSeq("sim").getAsLong());
     }
 
-    @Test void reconnectsAndRestartsNeverDuplicateAndEveryHoleIsRecorded() throws Exception {
-        long storedBefore;
-        try (BoxConnection conn = BoxConnection.connect(agent.local())) {
-            Collector c = Collector.start(conn, "sim", store, 256);
-            waitStored(c, 200);
-            conn.reconnect(); // the box resubscribes this connection; the collector keeps going
-            waitStored(c, 600);
-            c.close();
-            storedBefore = c.stats().stored();
+    Collector running;
+
+    void waitUntil(String what, Duration limit, BooleanSupplier ok) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > end)
+                throw new AssertionError("timed out waiting until " + what + (running == null ? ""
+                        : " (collector at " + running.accountedThrough() + ", " + running.stats() + ")"));
+            Thread.sleep(20);
         }
-        // A second run (the desktop restarted) resumes after what is stored.
-        long highest = store.highestSeq("sim").getAsLong();
-        Collector.Stats second;
-        try (BoxConnection conn = BoxConnection.connect(agent.local())) {
-            Collector c = Collector.start(conn, "sim", store, 256);
-            waitStored(c, 300);
-            c.close();
-            second = c.stats();
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static BooleanSupplier quietly(Check c) {
+        return () -> {
+            try {
+                return c.ok();
+            } catch (Exception e) {
+                return false;
+            }
+        };
+    }
+
+    /**
+     * Stored flows and recorded gaps together cover 0..through, each number exactly once.
+     * Returns the gaps.
+     */
+    List<Gap> assertCoveredOnce(String box, long through) throws Exception {
+        List<Long> seqs = seqs(box);
+        List<Gap> gaps = store.gaps(box);
+        boolean[] seen = new boolean[(int) through + 1];
+        for (long s : seqs) {
+            assertTrue(s <= through, "seq " + s + " beyond " + through);
+            assertFalse(seen[(int) s], "seq " + s + " twice");
+            seen[(int) s] = true;
         }
-        List<Long> seqs = seqs("sim");
-        assertEquals(storedBefore + second.stored(), seqs.size(), "no record stored twice");
-        assertTrue(seqs.get(seqs.size() - 1) > highest, "the second run added newer records");
-        // Every seq between the first and the last is either stored or inside exactly one recorded gap.
-        List<Gap> gaps = store.gaps("sim");
-        long first = seqs.get(0), last = seqs.get(seqs.size() - 1), inGaps = 0;
         for (Gap g : gaps) {
-            assertTrue(g.firstSeq() > first && g.lastSeq() < last, "gap inside the stored range: " + g);
-            inGaps += g.count();
-            for (long q = g.firstSeq(); q <= g.lastSeq(); q++) assertFalse(seqs.contains(q), "seq " + q + " both stored and missing");
+            for (long s = g.firstSeq(); s <= g.lastSeq(); s++) {
+                assertTrue(s <= through, "gap " + g + " beyond " + through);
+                assertFalse(seen[(int) s], "seq " + s + " both stored and in gap " + g);
+                seen[(int) s] = true;
+            }
         }
-        assertEquals(last - first + 1, seqs.size() + inGaps, "stored + recorded gaps cover the range exactly");
+        for (int s = 0; s <= through; s++) assertTrue(seen[s], "seq " + s + " neither stored nor in a gap");
+        return gaps;
     }
 
-    @Test void twoCollectorsOnTheSameStreamStoreEachRecordOnce() throws Exception {
-        // Two connections receive the same records: the second writer's copies are all ignored.
-        try (BoxConnection a = BoxConnection.connect(agent.local()); BoxConnection b = BoxConnection.connect(agent.local())) {
-            Collector ca = Collector.start(a, "sim", store, 64), cb = Collector.start(b, "sim", store, 64);
-            waitStored(ca, 400);
-            ca.close();
-            cb.close();
-            List<Long> seqs = seqs("sim");
-            assertEquals(ca.stats().stored() + cb.stats().stored(), seqs.size());
-            assertTrue(ca.stats().skipped() + cb.stats().skipped() > 0, "the overlap was seen and skipped");
-            assertTrue(ca.flush(Duration.ofSeconds(1)));
+    @Test void storesTheStreamFromTheFirstRecordWithoutGapsOrRepeats() throws Exception {
+        agent = new SimAgent(dir, 1000, "--spool-sync-ms", "50");
+        Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
+        waitUntil("500 records stored", Duration.ofSeconds(20), () -> c.accountedThrough() >= 500);
+        c.close();
+        Collector.Stats s = c.stats();
+        long through = c.accountedThrough();
+        assertTrue(assertCoveredOnce("sim", through).isEmpty(), "no gaps");
+        assertEquals(through + 1, seqs("sim").size());
+        assertEquals(s.received(), s.stored() + s.skipped(), "every received record accounted for");
+        assertEquals(0, s.missed());
+        assertEquals(through, s.acked(), "the last commit was acknowledged when the collector stopped");
+        assertEquals(through + 1, spool().ackedEnd(), "the box holds the acknowledgement");
+    }
+
+    /** Issue 6: rampartd killed with SIGKILL while spooling, restarted: no record lost, none twice. */
+    @Test void sigkillWhileSpoolingLosesNothingAndStoresEveryNumberOnce() throws Exception {
+        agent = new SimAgent(dir, 1000, "--spool-sync-ms", "50");
+        Map<Long, FlowRecord> before = new ConcurrentHashMap<>(), after = new ConcurrentHashMap<>();
+        Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
+        // An observer that never acknowledges: what the box streamed before it died.
+        try (BoxConnection obs = BoxConnection.connect(agent.local(), BoxConnection.Options.DEFAULT.withReconnects(0))) {
+            obs.subscribeFrom(0, collectInto(before));
+            waitUntil("1000 records stored", Duration.ofSeconds(30), () -> c.accountedThrough() >= 1000);
+            agent.kill();
         }
+        long lastBefore = before.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+        Thread.sleep(300);
+        long restartedAt = System.currentTimeMillis();
+        agent.start();
+        long next = spool().nextSeq();
+        assertTrue(next > lastBefore, "numbers continue after the restart: next " + next + ", streamed " + lastBefore);
+        waitUntil("the collector is past the restart", Duration.ofSeconds(30), () -> c.accountedThrough() >= next + 500);
+        // A second observer after the restart reads what the box kept: the same numbers, the same records.
+        try (BoxConnection obs = BoxConnection.connect(agent.local(), BoxConnection.Options.DEFAULT.withReconnects(0))) {
+            obs.subscribeFrom(0, collectInto(after));
+            waitUntil("the second observer read past the restart", Duration.ofSeconds(30),
+                    () -> after.keySet().stream().anyMatch(s -> s > next));
+        }
+        c.close();
+        long through = c.accountedThrough();
+        assertTrue(assertCoveredOnce("sim", through).isEmpty(), "no gaps: " + store.gaps("sim"));
+        assertTrue(c.stats().sessions() >= 2, "the collector reconnected: " + c.stats());
+        long overlap = 0;
+        for (Map.Entry<Long, FlowRecord> e : before.entrySet()) {
+            FlowRecord again = after.get(e.getKey());
+            if (again != null) {
+                overlap++;
+                assertTrue(sameRecord(e.getValue(), again), "seq " + e.getKey() + " changed across the restart");
+            }
+        }
+        // Nothing was deleted (one 4 MiB segment), so every record streamed before the kill is read again.
+        assertTrue(!before.isEmpty() && overlap == before.size(),
+                "the spool still held the records from before the kill: " + overlap + " of " + before.size());
+        Map<Long, Flow> stored = flows("sim");
+        for (FlowRecord r : before.values()) {
+            Flow f = stored.get(r.seq());
+            assertTrue(f != null && f.timeMs() == r.timeMs() && f.srcPort() == r.sport() && f.dstPort() == r.dport()
+                    && f.ruleId() == r.ruleId(), "stored as streamed: seq " + r.seq());
+        }
+        long firstAfterRestart = stored.values().stream().filter(f -> f.timeMs() >= restartedAt).mapToLong(Flow::seq)
+                .min().orElseThrow();
+        assertTrue(firstAfterRestart > lastBefore, "records made after the restart have higher numbers");
+    }
+
+    /** Issue 6: the desktop away while thousands of records are spooled; it comes back and catches up. */
+    @Test void desktopAwayForALongStretchCatchesUpCompletely() throws Exception {
+        // 128 KiB segments (1,725 records each), so that acknowledged ones get deleted during the test.
+        agent = new SimAgent(dir, 1500, "--spool-sync-ms", "50", "--spool-max", "1M");
+        waitUntil("3000 records spooled with no desktop", Duration.ofSeconds(30), quietly(() -> spool().nextSeq() >= 3000));
+        BoxStatus.Spool away = spool();
+        assertEquals(0, away.oldestSeq(), "nothing deleted before a desktop acknowledged it");
+        long t0 = System.nanoTime();
+        Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
+        waitUntil("caught up with the backlog", Duration.ofSeconds(60), () -> c.accountedThrough() >= away.nextSeq() - 1);
+        long catchUpMs = (System.nanoTime() - t0) / 1_000_000;
+        BoxStatus.Spool live = spool();
+        // Acknowledgements follow commits: wait for the box to hold one beyond where it was.
+        waitUntil("following the live stream", Duration.ofSeconds(30), quietly(() -> spool().ackedEnd() > live.nextSeq()));
+        BoxStatus.Spool following = spool();
+        c.close();
+        long through = c.accountedThrough();
+        assertTrue(assertCoveredOnce("sim", through).isEmpty(), "no gaps: " + store.gaps("sim"));
+        assertEquals(through + 1, seqs("sim").size());
+        assertEquals(through + 1, spool().ackedEnd(), "the box holds the last acknowledgement");
+        // While the collector follows, every segment it acknowledged whole is gone: what the box
+        // keeps below the acknowledged point is less than one segment.
+        assertTrue(following.ackedEnd() >= away.nextSeq() && following.oldestSeq() > 0
+                && following.ackedEnd() - following.oldestSeq() < 1725, "acknowledged segments deleted: oldest "
+                + following.oldestSeq() + ", acknowledged up to " + following.ackedEnd());
+        System.out.printf("catch-up: %d records spooled while away, stored in %d ms; %d stored in all%n",
+                away.nextSeq(), catchUpMs, through + 1);
+    }
+
+    /** Issue 6: a full spool counts exactly what it lost, and the database shows the gap and why. */
+    @Test void fullSpoolCountsItsLossesAndTheDatabaseShowsTheGapWithItsReason() throws Exception {
+        agent = new SimAgent(dir, 200, "--spool-sync-ms", "50", "--spool-max", "16K");
+        waitUntil("the spool is full and losing records", Duration.ofSeconds(30), quietly(() -> spool().lostFull() >= 100));
+        Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
+        AtomicLong boxCount = new AtomicLong(-1);
+        // Once the collector has acknowledged the backlog the box has room again and reports the loss.
+        waitUntil("the collector holds every loss the box counted", Duration.ofSeconds(30), quietly(() -> {
+            long n = spool().lostFull();
+            boxCount.set(n);
+            return n > 0 && c.stats().lost() == n;
+        }));
+        long lostByBox = boxCount.get();
+        c.close();
+        List<Gap> gaps = assertCoveredOnce("sim", c.accountedThrough());
+        assertFalse(gaps.isEmpty(), "the loss is a gap in the database");
+        long inGaps = 0;
+        for (Gap g : gaps) {
+            assertEquals("spool full", g.reason(), "gap " + g);
+            inGaps += g.count();
+        }
+        assertEquals(lostByBox, inGaps, "the database's gaps hold exactly the records the box counted as lost");
+        assertEquals(0, c.stats().missed(), "no unexplained hole");
+        assertTrue(agent.log().contains("spool: full"), agent.log());
+    }
+
+    /** Issue 6: a corrupt spool segment is detected at start, not loaded, and its range is a gap saying so. */
+    @Test void corruptSegmentIsNotLoadedAndItsRangeIsAGapWithThatReason() throws Exception {
+        // 32 KiB segments: 431 records each.
+        agent = new SimAgent(dir, 1000, "--spool-sync-ms", "50", "--spool-max", "256K");
+        waitUntil("four segments spooled", Duration.ofSeconds(30), quietly(() -> spool().segments() >= 4));
+        agent.kill();
+        List<Path> segs;
+        try (var list = java.nio.file.Files.list(dir.resolve("state/spool"))) {
+            segs = list.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
+        }
+        long first = Long.parseLong(segs.get(1).getFileName().toString().substring(0, 16), 16);
+        long end = Long.parseLong(segs.get(2).getFileName().toString().substring(0, 16), 16);
+        try (var f = new java.io.RandomAccessFile(segs.get(1).toFile(), "rw")) {
+            f.seek(32 + 100 * 76 + 30); // inside the 101st record
+            int b = f.read();
+            f.seek(32 + 100 * 76 + 30);
+            f.write(b ^ 0x04);
+        }
+        agent.start();
+        BoxStatus.Spool sp = spool();
+        assertEquals(1, sp.quarantined(), "one segment set aside");
+        assertTrue(agent.log().contains("is corrupt (entry at byte offset 7632 fails its checks"), agent.log());
+        Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
+        waitUntil("the collector is past the restart", Duration.ofSeconds(30), () -> c.accountedThrough() >= sp.nextSeq() + 100);
+        c.close();
+        List<Gap> gaps = assertCoveredOnce("sim", c.accountedThrough());
+        assertEquals(List.of(new Gap("sim", first, end - 1, gaps.get(0).detectedMs(), "corrupt spool segment quarantined")), gaps);
+        assertTrue(java.nio.file.Files.exists(dir.resolve("state/spool/corrupt").resolve(
+                String.format("%016x-%016x.seg", first, end))), "kept for inspection");
+    }
+
+    private static BoxConnection.SpoolListener collectInto(Map<Long, FlowRecord> into) {
+        return new BoxConnection.SpoolListener() {
+            @Override public void records(List<FlowRecord> batch) {
+                for (FlowRecord r : batch) into.put(r.seq(), r);
+            }
+
+            @Override public void loss(BoxConnection.Loss loss) {}
+        };
+    }
+
+    private static boolean sameRecord(FlowRecord a, FlowRecord b) {
+        return a.seq() == b.seq() && a.timeMs() == b.timeMs() && a.hook() == b.hook() && a.verdict() == b.verdict()
+                && a.proto() == b.proto() && java.util.Arrays.equals(a.src(), b.src())
+                && java.util.Arrays.equals(a.dst(), b.dst()) && a.sport() == b.sport() && a.dport() == b.dport()
+                && a.ruleId() == b.ruleId() && a.generation() == b.generation();
     }
 }

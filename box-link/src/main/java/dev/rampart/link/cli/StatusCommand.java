@@ -23,6 +23,9 @@ public final class StatusCommand extends BoxCommand {
             }
             if (!s.lastEvent().isEmpty()) out().println("last event " + s.lastEvent());
             out().println("session    the box sees " + s.peer().describe());
+            s.spool().ifPresent(sp -> out().printf("spool      seq %d..%d kept, %d of %d bytes, %d records lost because it was full%s%n",
+                    sp.oldestSeq(), sp.nextSeq() - 1, sp.bytes(), sp.maxBytes(), sp.lostFull(),
+                    sp.quarantined() > 0 ? ", " + sp.quarantined() + " corrupt segments set aside" : ""));
             return OK;
         }
     }
