@@ -160,6 +160,11 @@ int rampart_classify_linear(const struct rampart_table *t, uint32_t hook,
 
 uint32_t rampart_crc32c(const uint8_t *p, size_t n);
 
+/* librampart-core.so only (batch.c), for bindings: see there. */
+size_t rampart_table_size(void);
+void rampart_classify_batch(const struct rampart_table *t, const uint64_t *keys, uint32_t n,
+			    const uint64_t *elems, uint32_t nelems, uint32_t *out);
+
 /* Little-endian loads that compile to single moves on little-endian targets. */
 static inline uint16_t rampart_rd16(const uint8_t *p)
 {

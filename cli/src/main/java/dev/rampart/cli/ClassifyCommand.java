@@ -15,6 +15,7 @@ import dev.rampart.dsl.source.Result;
 import dev.rampart.dsl.source.SourceFile;
 import dev.rampart.dsl.table.Decision;
 import dev.rampart.dsl.table.KeyCodec;
+import dev.rampart.dsl.table.NativeTable;
 import dev.rampart.dsl.table.Table;
 import dev.rampart.dsl.table.TableCompiler;
 import dev.rampart.dsl.table.TableReader;
@@ -26,17 +27,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code rampart classify POLICY|TABLE --headers FILE [--engine reference|java|native]}: classify
@@ -44,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * decision, or with the expected 0-based rule index column, the mismatches and a summary line.
  */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Classify packet headers with the reference evaluator, the Java table walker or the C core.")
+        description = "Classify packet headers with the reference evaluator, the Java table walker or the C core "
+                + "(librampart-core.so, in-process).")
 public final class ClassifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -63,9 +61,10 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--hook", defaultValue = "forward", paramLabel = "HOOK", description = "chain to use (default ${DEFAULT-VALUE})")
     String hookName;
 
-    @Option(names = "--harness", paramLabel = "PATH",
-            description = "the C core's rampart-harness (default: $RAMPART_HARNESS or engine-kmod/core/build/rampart-harness)")
-    Path harness;
+    @Option(names = "--lib", paramLabel = "PATH",
+            description = "the C core's librampart-core.so for the native engine (default: -Drampart.core.lib, "
+                    + "$RAMPART_CORE_LIB or engine-kmod/core/build/librampart-core.so)")
+    Path lib;
 
     @Override
     public Integer call() {
@@ -115,13 +114,17 @@ public final class ClassifyCommand implements Callable<Integer> {
         } else {
             byte[] blob = in.table() != null ? in.table() : TableCompiler.compile(in.ir());
             if (in.ir() != null) for (IrChain c : in.ir().chains()) for (IrRule r : c.rules()) names.add(r.id());
-            TableReader.Loaded t = TableReader.read(blob);
-            if (!t.ok()) {
-                err.println("error: " + input + ": " + t.error().describe());
-                return 1;
+            if (engine.equals("java")) {
+                TableReader.Loaded t = TableReader.read(blob);
+                if (!t.ok()) {
+                    err.println("error: " + input + ": " + t.error().describe());
+                    return 1;
+                }
+                answers = java(t.table(), hook, packets);
+            } else {
+                answers = nativ(blob, hook, packets, err);
+                if (answers == null) return exit;
             }
-            answers = engine.equals("java") ? java(t.table(), hook, packets) : nativ(blob, hook, packets, err);
-            if (answers == null) return 2;
             if (answers.isEmpty() && !packets.isEmpty()) return noChain(err, hook);
         }
         int[] expected = tr.value().hasExpected() ? tr.value().expected() : null;
@@ -159,61 +162,40 @@ public final class ClassifyCommand implements Callable<Integer> {
         return out;
     }
 
-    private Path findHarness() {
-        if (harness != null) return harness;
-        String env = System.getenv("RAMPART_HARNESS");
-        if (env != null && !env.isEmpty()) return Path.of(env);
-        Path dir = Path.of("").toAbsolutePath();
-        for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
-            Path p = dir.resolve("engine-kmod/core/build/rampart-harness");
-            if (Files.isExecutable(p)) return p;
-        }
-        return null;
-    }
+    private int exit = 2;
 
-    /** Runs the C core through its harness executable: verify, then classify every header. */
+    /** The C core in-process (librampart-core.so through JNA): verify in C, then classify in batches. */
     private List<Answer> nativ(byte[] blob, Hook hook, List<Packet> packets, PrintWriter err) {
-        Path exe = findHarness();
-        if (exe == null || !Files.isExecutable(exe)) {
-            err.println("error: the native engine needs the C core's rampart-harness");
-            err.println("  = help: build it with 'make -C engine-kmod/core', or pass --harness PATH");
+        Optional<Path> found = lib != null ? Optional.of(lib) : NativeTable.findLibrary();
+        if (found.isEmpty() || !Files.isRegularFile(found.get())) {
+            err.println("error: the native engine needs the C core's librampart-core.so, "
+                    + (lib != null ? "and " + lib + " does not exist" : "which was not found"));
+            err.println("  = help: " + NativeTable.HOW_TO_BUILD + ", or pass --lib PATH");
             return null;
         }
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("rampart-classify");
-            Path table = dir.resolve("table.bin"), keys = dir.resolve("keys.bin");
-            Files.write(table, blob);
-            try (OutputStream os = Files.newOutputStream(keys)) {
-                KeyCodec.write(os, Collections.nCopies(packets.size(), hook), packets, Map.of(), Map.of());
+        try (NativeTable t = NativeTable.open(found.get(), blob)) {
+            int n = packets.size();
+            Hook[] hooks = new Hook[n];
+            long[][] keys = new long[n][];
+            for (int i = 0; i < n; i++) {
+                hooks[i] = hook;
+                keys[i] = KeyCodec.words(packets.get(i));
             }
-            Process p = new ProcessBuilder(exe.toString(), table.toString(), keys.toString()).redirectErrorStream(true).start();
-            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                err.println("error: the C core refused the table or failed: " + String.join(" ", lines.subList(0, Math.min(1, lines.size()))));
-                return null;
-            }
-            List<Answer> out = new ArrayList<>(packets.size());
-            for (String l : lines) {
-                if (l.equals("nochain")) return List.of();
-                String[] f = l.split(" ");
-                out.add(new Answer(Verdict.values()[Integer.parseInt(f[0])], Integer.parseInt(f[1])));
+            int[] verdicts = new int[n], rules = new int[n];
+            t.classify(hooks, keys, 0, n, verdicts, rules);
+            List<Answer> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                if (verdicts[i] < 0) return List.of();
+                out.add(new Answer(Verdict.values()[verdicts[i]], rules[i]));
             }
             return out;
-        } catch (IOException e) {
-            err.println("error: running " + exe + ": " + e.getMessage());
+        } catch (NativeTable.Unavailable e) {
+            err.println("error: " + e.getMessage());
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (NativeTable.Refused e) {
+            err.println("error: " + input + ": the C core's verifier: " + e.getMessage());
+            exit = 1;
             return null;
-        } finally {
-            if (dir != null) {
-                try (var s = Files.walk(dir)) {
-                    s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                } catch (IOException ignored) {
-                    // a leftover temporary directory is harmless
-                }
-            }
         }
     }
 }

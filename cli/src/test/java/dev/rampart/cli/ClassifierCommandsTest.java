@@ -77,16 +77,57 @@ class ClassifierCommandsTest {
         assertEquals("1: tcp 10.0.0.1:5000 -> 192.168.1.1:80 flags none state new => accept by cb0", r.out().strip());
     }
 
+    /** Builds librampart-core.so with make; skips only where make or gcc is missing. */
+    static Path coreLibrary() throws Exception {
+        Path core = Path.of("..", "engine-kmod", "core").toAbsolutePath().normalize();
+        boolean tools = false;
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            tools |= Files.isExecutable(Path.of(d, "gcc"));
+        }
+        assumeTrue(tools, "gcc missing");
+        Process p = new ProcessBuilder("make", "-s", "-C", core.toString(), "build/librampart-core.so")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "make: " + out);
+        return core.resolve("build/librampart-core.so");
+    }
+
     @Test
-    void nativeEngineAgreesWhenTheHarnessIsBuilt(@TempDir Path dir) throws IOException {
-        Path harness = Path.of("..", "engine-kmod", "core", "build", "rampart-harness").toAbsolutePath().normalize();
-        assumeTrue(Files.isExecutable(harness), "C harness not built (make -C engine-kmod/core)");
+    void nativeEngineRunsTheCCoreThroughJna(@TempDir Path dir) throws Exception {
+        Path lib = coreLibrary();
         Path rules = Files.writeString(dir.resolve("r.rules"), RULES);
         Path headers = Files.writeString(dir.resolve("h.trace"), HEADERS);
         Run r = run(new ClassifyCommand(), rules.toString(), "--headers", headers.toString(), "--engine", "native",
-                "--harness", harness.toString());
+                "--lib", lib.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("3 packets, 0 mismatches"), r.out());
+        Run wrong = run(new ClassifyCommand(), rules.toString(), "--headers",
+                Files.writeString(dir.resolve("w.trace"), HEADERS.replace("\t6\t2\n", "\t6\t0\n")).toString(),
+                "--engine", "native", "--lib", lib.toString());
+        assertEquals(1, wrong.exit(), wrong.out() + wrong.err());
+        assertTrue(wrong.out().contains("mismatch at line 2") && wrong.out().contains("3 packets, 1 mismatches"), wrong.out());
+        Run plain = run(new ClassifyCommand(), rules.toString(), "--headers",
+                Files.writeString(dir.resolve("p.trace"), "1\t3232235778\t2000\t53\t17\n").toString(),
+                "--engine", "native", "--lib", lib.toString());
+        assertEquals("1: udp 0.0.0.1:2000 -> 192.168.1.2:53 state new => accept by cb1", plain.out().strip());
+
+        // A table the C verifier refuses: its error code and offset, exit 1.
+        Path table = dir.resolve("t.bin");
+        assertEquals(0, run(new CompileCommand(), rules.toString(), "-o", table.toString()).exit());
+        byte[] b = Files.readAllBytes(table);
+        b[b.length - 1] ^= 1;
+        Files.write(table, b);
+        Run bad = run(new ClassifyCommand(), table.toString(), "--headers", headers.toString(), "--engine", "native",
+                "--lib", lib.toString());
+        assertEquals(1, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("C core's verifier: table refused: checksum (code 5) at byte offset 12"), bad.err());
+
+        // No library: say so and how to build it.
+        Run missing = run(new ClassifyCommand(), rules.toString(), "--headers", headers.toString(), "--engine", "native",
+                "--lib", dir.resolve("nope.so").toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("nope.so does not exist"), missing.err());
+        assertTrue(missing.err().contains("make -C engine-kmod/core"), missing.err());
     }
 
     @Test

@@ -27,7 +27,6 @@ import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The C core against the reference evaluator on the same blobs and packets, through the
@@ -40,21 +39,7 @@ class NativeDifferentialTest {
 
     @BeforeAll
     static void build() throws Exception {
-        Path core = Path.of("..", "engine-kmod", "core").toAbsolutePath().normalize();
-        assumeTrue(Files.isRegularFile(core.resolve("Makefile")), "engine-kmod/core not found");
-        assumeTrue(onPath("make") && (onPath("gcc") || onPath("cc")), "make or a C compiler missing");
-        Process p = new ProcessBuilder("make", "-s", "-C", core.toString(), "build/rampart-harness")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "building the harness failed:\n" + out);
-        harness = core.resolve("build/rampart-harness");
-    }
-
-    static boolean onPath(String exe) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, exe))) return true;
-        }
-        return false;
+        harness = CoreBuild.make("build/rampart-harness");
     }
 
     static List<String> run(Path table, Path keys, boolean linear) throws Exception {
