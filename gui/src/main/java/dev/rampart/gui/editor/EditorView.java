@@ -100,6 +100,7 @@ public final class EditorView {
             });
             ruleTable.getColumns().add(col);
         }
+        addHitColumns();
         ruleTable.setRowFactory(t -> new RuleTableRow());
         ruleTable.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.DELETE && ruleTable.getEditingCell() == null) onDelete();
@@ -125,6 +126,58 @@ public final class EditorView {
             }
         });
         vm.analysisProperty().addListener((o, was, now) -> ruleTable.refresh());
+        vm.hitsProperty().addListener((o, was, now) -> ruleTable.refresh());
+        // A rule inserted from elsewhere shows once the analysis has made its row.
+        vm.revealProperty().addListener((o, was, now) -> revealWhenShown());
+        vm.rows().addListener((ListChangeListener<RuleRow>) c -> revealWhenShown());
+    }
+
+    private void revealWhenShown() {
+        RuleKey k = vm.revealProperty().get();
+        if (k == null || k.equals(revealed)) return;
+        for (int i = 0; i < ruleTable.getItems().size(); i++) {
+            RuleRow r = ruleTable.getItems().get(i);
+            if (r.hook().equals(k.hook()) && r.id().equals(k.id())) {
+                revealed = k;
+                ruleTable.getSelectionModel().clearAndSelect(i);
+                ruleTable.scrollTo(Math.max(0, i - 2));
+                return;
+            }
+        }
+    }
+
+    private RuleKey revealed;
+    private static final java.time.format.DateTimeFormatter HIT_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+
+    /**
+     * Packets and last hit of each rule in the box's running table, matched by rule id: a rule
+     * that never matched since it was loaded is a candidate dead rule.
+     */
+    private void addHitColumns() {
+        TableColumn<RuleRow, String> count = new TableColumn<>("Hits");
+        count.setId("column-hits");
+        count.setEditable(false);
+        count.setSortable(false);
+        count.setPrefWidth(70);
+        count.setCellValueFactory(c -> {
+            var h = vm.hitsOf(c.getValue());
+            return new ReadOnlyStringWrapper(vm.hitsProperty().get() == null ? "" : h == null ? "-" : String.format("%,d", h.packets()));
+        });
+        count.getStyleClass().add("hits-column");
+        TableColumn<RuleRow, String> last = new TableColumn<>("Last hit");
+        last.setId("column-last-hit");
+        last.setEditable(false);
+        last.setSortable(false);
+        last.setPrefWidth(75);
+        last.setCellValueFactory(c -> {
+            var h = vm.hitsOf(c.getValue());
+            return new ReadOnlyStringWrapper(h == null ? "" : h.lastHitMs() == 0 ? "never"
+                    : HIT_TIME.format(java.time.Instant.ofEpochMilli(h.lastHitMs())));
+        });
+        int at = ruleTable.getColumns().size() - 1; // before Comment, which flexes
+        ruleTable.getColumns().add(at, last);
+        ruleTable.getColumns().add(at, count);
     }
 
     /** Starting widths in proportion to what the office example's cells hold; the user can resize. */
@@ -180,10 +233,12 @@ public final class EditorView {
         @Override
         protected void updateItem(RuleRow row, boolean empty) {
             super.updateItem(row, empty);
-            getStyleClass().removeAll("disabled-rule", "deciding", "error", "warning");
+            getStyleClass().removeAll("disabled-rule", "deciding", "error", "warning", "never-hit");
             setTooltip(null);
             if (empty || row == null) return;
             if (row.disabled()) getStyleClass().add("disabled-rule");
+            var hit = vm.hitsOf(row);
+            if (hit != null && hit.packets() == 0) getStyleClass().add("never-hit");
             RuleRef h = vm.highlightedProperty().get();
             if (h != null && h.refersTo(row)) getStyleClass().add("deciding");
             List<String> messages = new ArrayList<>();

@@ -17,8 +17,16 @@ import javafx.application.Platform;
  * in order, and a stale result can never overtake a newer one.
  */
 public final class FxTaskRunner implements TaskRunner, AutoCloseable {
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r, "rampart-worker"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rampart-timer"));
+    private final ExecutorService worker;
+    private final ScheduledExecutorService timer;
+
+    public FxTaskRunner() { this("rampart-worker"); }
+
+    /** A runner with its own worker thread named {@code name}: box I/O must not wait behind compiles, nor they behind it. */
+    public FxTaskRunner(String name) {
+        worker = Executors.newSingleThreadExecutor(r -> daemon(r, name));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-timer"));
+    }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
@@ -50,6 +58,9 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
             f.cancel(false);
         };
     }
+
+    @Override
+    public void post(Runnable action) { Platform.runLater(action); }
 
     @Override
     public void close() {
