@@ -32,10 +32,12 @@ class RampartAppUiTest {
     RampartApp app;
     Stage stage;
 
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path config;
+
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        app = new RampartApp(Examples.office());
+        app = new RampartApp(Examples.office(), config);
         app.start(stage);
     }
 

@@ -70,6 +70,7 @@ public final class LogsViewModel {
     private final TreeMap<Long, int[]> perSecond = new TreeMap<>();
     private final Map<String, Integer> bySource = new HashMap<>();
     private long overflowed;
+    private long chartsDrawnAt = Long.MIN_VALUE;
 
     private Box box;
     private AutoCloseable subscription;
@@ -136,6 +137,7 @@ public final class LogsViewModel {
         inboxSize.set(0);
         received.set(0);
         overflowed = 0;
+        chartsDrawnAt = Long.MIN_VALUE;
         String name = now.describe();
         status.set("Subscribing to " + name + "...");
         tasks.submit(() -> now.subscribe(r -> {
@@ -226,6 +228,9 @@ public final class LogsViewModel {
             bySource.computeIfPresent(old.src(), (k, v) -> v == 1 ? null : v - 1);
         }
         perSecond.headMap(cutoff, true).clear();
+        // The charts move in whole seconds: redrawing them once per second of records is enough.
+        if (newest / 1000 == chartsDrawnAt) return;
+        chartsDrawnAt = newest / 1000;
         List<Second> s = new ArrayList<>(perSecond.size());
         perSecond.forEach((sec, c) -> s.add(new Second(sec, c[0], c[1])));
         seconds.setAll(s);

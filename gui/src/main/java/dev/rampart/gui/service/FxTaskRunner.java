@@ -36,6 +36,8 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
 
     @Override
     public <T> void submit(Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        // After close (the app is ending) late requests from timers and callbacks are dropped.
+        if (worker.isShutdown()) return;
         worker.execute(() -> {
             try {
                 T value = work.call();
@@ -49,6 +51,7 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
     @Override
     public Cancellable schedule(Duration delay, Runnable action) {
         AtomicBoolean cancelled = new AtomicBoolean();
+        if (timer.isShutdown()) return () -> cancelled.set(true);
         ScheduledFuture<?> f = timer.schedule(() -> Platform.runLater(() -> {
             if (!cancelled.get()) action.run();
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
