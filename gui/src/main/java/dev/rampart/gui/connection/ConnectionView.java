@@ -41,7 +41,7 @@ public final class ConnectionView {
                 }
                 boolean on = p.equals(vm.connectedProfileProperty().get());
                 if (on) getStyleClass().add("connected");
-                setText(p.name() + (on ? "  (connected)" : "") + "\n" + p.describe());
+                setText(p.name() + (on ? "  (connected)" : "") + "\n" + (p.kind() == Profile.Kind.DEMO ? "simulated, on this machine" : p.target()));
             }
         });
         vm.connectedProfileProperty().addListener((o, was, now) -> profileList.refresh());

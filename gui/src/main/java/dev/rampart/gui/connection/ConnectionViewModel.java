@@ -243,7 +243,7 @@ public final class ConnectionViewModel {
             connectedProfile.set(p);
             boxStatus.set(c.status);
             state.set(State.CONNECTED);
-            message.set("Connected to " + c.box.describe() + ": rampartd " + c.status.agentVersion() + ", backend "
+            message.set("Connected to " + c.box.describe() + ": " + c.status.agentVersion() + ", backend "
                     + c.status.backend() + ", " + describeTable(c.status));
         }, err -> {
             if (attempt.get() != mine) return;

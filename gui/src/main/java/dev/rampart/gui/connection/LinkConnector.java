@@ -31,10 +31,15 @@ public final class LinkConnector implements Connector {
 
     private final DemoBox demo;
     private final Path knownHosts;
+    private final java.util.function.UnaryOperator<SshTransport.Options> sshSettings;
 
-    public LinkConnector(DemoBox demo, Path knownHosts) {
+    public LinkConnector(DemoBox demo, Path knownHosts) { this(demo, knownHosts, o -> o); }
+
+    /** @param sshSettings adjusts every SSH connection's options (tests: another ssh config, the agent's command) */
+    public LinkConnector(DemoBox demo, Path knownHosts, java.util.function.UnaryOperator<SshTransport.Options> sshSettings) {
         this.demo = demo;
         this.knownHosts = knownHosts;
+        this.sshSettings = sshSettings;
     }
 
     public static Path defaultKnownHosts() { return Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"); }
@@ -57,9 +62,9 @@ public final class LinkConnector implements Connector {
             }
             case SSH -> {
                 if (trust == Trust.REPLACE_CHANGED_KEY) forgetKey(p);
-                SshTransport.Options o = SshTransport.Options.of(p.user().isEmpty() ? null : p.user(), p.host(), p.port())
+                SshTransport.Options o = sshSettings.apply(SshTransport.Options.of(p.user().isEmpty() ? null : p.user(), p.host(), p.port())
                         .withKnownHosts(knownHosts).withAcceptNewHostKey(trust != Trust.NONE)
-                        .withIdentities(p.keyFile().isEmpty() ? List.of() : List.of(Path.of(p.keyFile())));
+                        .withIdentities(p.keyFile().isEmpty() ? List.of() : List.of(Path.of(p.keyFile()))));
                 if (!p.keyFile().isEmpty() && !Files.isReadable(Path.of(p.keyFile())))
                     throw new BoxException("Key file: cannot read " + p.keyFile());
                 factory = new Target.Ssh(o.user(), o.host(), o.port()).factory(o);
@@ -94,7 +99,8 @@ public final class LinkConnector implements Connector {
             if (t instanceof JSchChangedHostKeyException)
                 return new HostKeyException(HostKeyException.Problem.CHANGED, e.getMessage(), e);
         }
-        if (p.kind() == Profile.Kind.SERIAL && e.getMessage().startsWith("cannot open serial port")) {
+        if (p.kind() == Profile.Kind.SERIAL && (e.getMessage().startsWith("cannot open serial port")
+                || e.getMessage().startsWith("no serial port"))) {
             Path dev = Path.of(p.device());
             if (!Files.exists(dev)) return new BoxException("Serial port " + p.device() + " does not exist: is the cable plugged in?", e);
             if (Files.isReadable(dev) && Files.isWritable(dev))

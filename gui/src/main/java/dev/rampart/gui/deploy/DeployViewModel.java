@@ -229,7 +229,10 @@ public final class DeployViewModel {
         lockout.set(sb.toString());
 
         Optional<String> deployed = Optional.empty();
-        if (s.state() != BoxStatus.TableState.NONE) {
+        if (pendingSource != null && s.runningGeneration() == pendingGeneration) {
+            // On probation: the source just pushed, not yet kept (that happens at the confirm).
+            deployed = Optional.of(pendingSource);
+        } else if (s.state() != BoxStatus.TableState.NONE) {
             try {
                 deployed = sources.source(profileName(), s.runningGeneration());
             } catch (java.io.IOException e) {

@@ -160,6 +160,7 @@ public final class EditorView {
         count.setEditable(false);
         count.setSortable(false);
         count.setPrefWidth(70);
+        count.setMinWidth(55);
         count.setCellValueFactory(c -> {
             var h = vm.hitsOf(c.getValue());
             return new ReadOnlyStringWrapper(vm.hitsProperty().get() == null ? "" : h == null ? "-" : String.format("%,d", h.packets()));
@@ -170,6 +171,7 @@ public final class EditorView {
         last.setEditable(false);
         last.setSortable(false);
         last.setPrefWidth(75);
+        last.setMinWidth(70);
         last.setCellValueFactory(c -> {
             var h = vm.hitsOf(c.getValue());
             return new ReadOnlyStringWrapper(h == null ? "" : h.lastHitMs() == 0 ? "never"

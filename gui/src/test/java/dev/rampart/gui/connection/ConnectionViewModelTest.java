@@ -62,7 +62,7 @@ class ConnectionViewModelTest {
         assertEquals(List.of("Demo box NONE"), connector.calls);
         assertEquals(ConnectionViewModel.State.CONNECTED, vm.stateProperty().get());
         assertSame(box, vm.boxProperty().get());
-        assertTrue(vm.messageProperty().get().startsWith("Connected to fake box: rampartd 0.test, backend sim, no policy loaded"),
+        assertTrue(vm.messageProperty().get().startsWith("Connected to fake box: 0.test, backend sim, no policy loaded"),
                 vm.messageProperty().get());
         assertEquals(Profile.DEMO_NAME, store.saved.selected(), "the selection is remembered");
     }

@@ -87,6 +87,8 @@ class DeployViewModelTest {
         assertEquals(30, vm.secondsLeftProperty().get());
         assertEquals(1.0, vm.progressProperty().get());
         assertFalse(vm.canPushBinding().get(), "one table on probation at a time");
+        assertEquals(List.of("SAME input/ssh", "SAME input/ping", "SAME input/web"), diff(vm),
+                "on probation the diff is against the source just pushed");
         tasks.fireTimers();
         assertEquals(29, vm.secondsLeftProperty().get(), "the countdown ticks");
         assertTrue(vm.runningProperty().get().contains("awaiting confirmation"), vm.runningProperty().get());
