@@ -102,6 +102,9 @@ public final class Screenshots extends Application {
         steps.add(() -> { });
         steps.add(() -> { });
         steps.add(() -> shoot("live-log.png"));
+        steps.add(() -> scene.getStylesheets().add(Theme.DARK));
+        steps.add(() -> shoot("live-log-dark.png"));
+        steps.add(() -> scene.getStylesheets().remove(Theme.DARK));
         steps.add(() -> app.logs().filterProperty().set("verdict drop !dport 23"));
         steps.add(() -> shoot("live-log-filtered.png"));
         steps.add(() -> app.logs().clearFilter());
