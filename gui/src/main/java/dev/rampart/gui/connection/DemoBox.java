@@ -56,6 +56,9 @@ public final class DemoBox {
             process = new ProcessBuilder(List.of(binary.toString(), "--backend=sim", "--state-dir", stateDir.toString(),
                     "--socket", socket.toString())).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            // Should the app end without stop() (Ctrl+C in the terminal), the agent must not outlive it.
+            Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "rampart-demo-box-stop"));
             for (int i = 0; i < 500 && !Files.exists(socket); i++) {
                 if (!process.isAlive())
                     throw new BoxException("the demo box's agent exited at start (code " + process.exitValue() + "); its log: "

@@ -92,7 +92,7 @@ public final class EditorView {
             col.setId("column-" + rc.name().toLowerCase(java.util.Locale.ROOT));
             col.setSortable(false); // the order of rules is their meaning
             col.setPrefWidth(prefWidth(rc));
-            col.setMinWidth(Math.min(70, prefWidth(rc)));
+            col.setMinWidth(Math.min(55, prefWidth(rc)));
             col.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().cell(rc)));
             col.setCellFactory(TextFieldTableCell.forTableColumn());
             col.setOnEditCommit(e -> {
@@ -147,39 +147,33 @@ public final class EditorView {
     }
 
     private RuleKey revealed;
-    private static final java.time.format.DateTimeFormatter HIT_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+    /** How long ago, short enough for a narrow column; the counters are polled every few seconds, so it stays current. */
+    static String ago(long ms) {
+        long s = Math.max(0, ms / 1000);
+        return s < 60 ? s + "s ago" : s < 3600 ? s / 60 + "m ago" : s < 86400 ? s / 3600 + "h ago" : s / 86400 + "d ago";
+    }
 
     /**
      * Packets and last hit of each rule in the box's running table, matched by rule id: a rule
      * that never matched since it was loaded is a candidate dead rule.
      */
     private void addHitColumns() {
-        TableColumn<RuleRow, String> count = new TableColumn<>("Hits");
-        count.setId("column-hits");
-        count.setEditable(false);
-        count.setSortable(false);
-        count.setPrefWidth(70);
-        count.setMinWidth(55);
-        count.setCellValueFactory(c -> {
+        TableColumn<RuleRow, String> hits = new TableColumn<>("Hits");
+        hits.setId("column-hits");
+        hits.setEditable(false);
+        hits.setSortable(false);
+        hits.setPrefWidth(115);
+        hits.setMinWidth(95);
+        hits.setCellValueFactory(c -> {
             var h = vm.hitsOf(c.getValue());
-            return new ReadOnlyStringWrapper(vm.hitsProperty().get() == null ? "" : h == null ? "-" : String.format("%,d", h.packets()));
+            if (vm.hitsProperty().get() == null) return new ReadOnlyStringWrapper("");
+            if (h == null) return new ReadOnlyStringWrapper("not running");
+            return new ReadOnlyStringWrapper(h.lastHitMs() == 0 ? String.format("%,d, never", h.packets())
+                    : String.format("%,d, %s", h.packets(), ago(System.currentTimeMillis() - h.lastHitMs())));
         });
-        count.getStyleClass().add("hits-column");
-        TableColumn<RuleRow, String> last = new TableColumn<>("Last hit");
-        last.setId("column-last-hit");
-        last.setEditable(false);
-        last.setSortable(false);
-        last.setPrefWidth(75);
-        last.setMinWidth(70);
-        last.setCellValueFactory(c -> {
-            var h = vm.hitsOf(c.getValue());
-            return new ReadOnlyStringWrapper(h == null ? "" : h.lastHitMs() == 0 ? "never"
-                    : HIT_TIME.format(java.time.Instant.ofEpochMilli(h.lastHitMs())));
-        });
-        int at = ruleTable.getColumns().size() - 1; // before Comment, which flexes
-        ruleTable.getColumns().add(at, last);
-        ruleTable.getColumns().add(at, count);
+        hits.getStyleClass().add("hits-column");
+        // Right after the name: the column to scan when looking for dead rules.
+        ruleTable.getColumns().add(2, hits);
     }
 
     /** Starting widths in proportion to what the office example's cells hold; the user can resize. */
@@ -188,9 +182,9 @@ public final class EditorView {
             case NAME -> 130;
             case SERVICE -> 110;
             case FROM, TO, MORE, STATE -> 90;
-            case IN, OUT -> 70;
-            case PROTO, PORT, ACTION -> 60;
-            case LOG -> 50;
+            case IN, OUT -> 60;
+            case PROTO, PORT, ACTION -> 55;
+            case LOG -> 45;
             case COMMENT -> 130;
         };
     }
