@@ -39,7 +39,8 @@ import javafx.collections.transformation.FilteredList;
  * {@link #PUMP}, so a busy box costs the UI a few list operations per batch, not one per record.
  */
 public final class LogsViewModel {
-    static final Duration PUMP = Duration.ofMillis(200);
+    /** Two table updates a second: readable, and a busy box costs the UI thread the same as a quiet one. */
+    static final Duration PUMP = Duration.ofMillis(500);
     static final int WINDOW_SECONDS = 60;
     static final int TOP = 6;
 
