@@ -34,7 +34,8 @@ import javafx.stage.Stage;
  * docs/benchmarks.md. Records come from a generator thread standing in for the link's reader, so
  * the figure is the view's cost, not the agent's.
  *
- * <p>Arguments: {@code [records/s] [seconds]}.
+ * <p>Arguments: {@code [records/s] [seconds]}; {@code -Dbench.noCharts=true} drops the charts, to
+ * tell their cost from the table's.
  */
 public final class LiveLogBench {
     static int rate = 5000, seconds = 60;
@@ -103,12 +104,6 @@ public final class LiveLogBench {
         if (Boolean.getBoolean("bench.noCharts")) {
             javafx.scene.control.SplitPane sp = (javafx.scene.control.SplitPane) scene.lookup(".split-pane");
             sp.getItems().remove(1);
-        }
-        if (Boolean.getBoolean("bench.unfiltered")) {
-            @SuppressWarnings("unchecked")
-            javafx.scene.control.TableView<dev.rampart.telemetry.Flow> t =
-                    (javafx.scene.control.TableView<dev.rampart.telemetry.Flow>) scene.lookup("#flowTable");
-            t.setItems(vm.rows());
         }
 
         List<Long> frames = new ArrayList<>();
