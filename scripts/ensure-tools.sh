@@ -15,6 +15,11 @@ if [ "${1:-build}" = test ]; then
   # The telemetry tests start their own PostgreSQL server from the packaged binaries.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || want+=(postgresql:/nonexistent)
 fi
+if [ "${1:-build}" = gui ]; then
+  # The demo box is rampartd, built from C on first use.
+  want+=(gcc:gcc make:make)
+  [ -e /usr/include/zlib.h ] || want+=(zlib1g-dev:/nonexistent)
+fi
 # Shared libraries, as package:soname. JavaFX renders text through Pango and fontconfig even in
 # the headless tests, and the JDK's headless package does not pull them in; a real window needs GTK.
 libs=()

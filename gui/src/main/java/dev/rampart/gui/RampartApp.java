@@ -1,7 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.gui;
 
+import dev.rampart.gui.connection.ConnectionView;
+import dev.rampart.gui.connection.ConnectionViewModel;
+import dev.rampart.gui.connection.DemoBox;
+import dev.rampart.gui.connection.FileProfileStore;
+import dev.rampart.gui.connection.LinkConnector;
+import dev.rampart.gui.deploy.DeployView;
+import dev.rampart.gui.deploy.DeployViewModel;
+import dev.rampart.gui.deploy.FileDeployedSources;
 import dev.rampart.gui.editor.EditorViewModel;
+import dev.rampart.gui.logs.LogsView;
+import dev.rampart.gui.logs.LogsViewModel;
 import dev.rampart.gui.service.DiskFileAccess;
 import dev.rampart.gui.service.FxDialogs;
 import dev.rampart.gui.service.FxTaskRunner;
@@ -32,30 +42,61 @@ public class RampartApp extends Application {
     /** Long enough not to compile between keystrokes, short enough to feel live. */
     static final Duration TYPING_PAUSE = Duration.ofMillis(300);
 
+    /** Records the live log keeps: about a minute of the demo box's stream, and bounded memory at any rate. */
+    static final int LOG_CAPACITY = 20_000;
+
     private final Path initialFile;
-    private FxTaskRunner tasks;
+    private final Path configDir;
+    private FxTaskRunner tasks, boxTasks;
     private EditorViewModel editor;
     private SimulationViewModel simulation;
+    private ConnectionViewModel connection;
+    private DeployViewModel deploy;
+    private LogsViewModel logs;
     private MainView mainView;
 
     /** Used by the JavaFX launcher: the file comes from the command line. */
-    public RampartApp() { this(null); }
+    public RampartApp() { this(null, null); }
 
-    /** Used by tests and embedders: opens {@code initialFile} (null: the default). */
-    public RampartApp(Path initialFile) { this.initialFile = initialFile; }
+    /**
+     * Used by tests and embedders: opens {@code initialFile} (null: the default) and keeps profiles,
+     * deployed sources and the demo box's state in {@code configDir} (null: the user's config dir).
+     */
+    public RampartApp(Path initialFile, Path configDir) {
+        this.initialFile = initialFile;
+        this.configDir = configDir;
+    }
+
+    public RampartApp(Path initialFile) { this(initialFile, null); }
 
     @Override
     public void start(Stage stage) {
         tasks = new FxTaskRunner();
-        editor = new EditorViewModel(tasks, new FxDialogs(stage), new DiskFileAccess(), TYPING_PAUSE);
+        // Box I/O gets its own thread: a slow SSH connect must not hold up compiles, nor the reverse.
+        boxTasks = new FxTaskRunner("rampart-box");
+        FxDialogs dialogs = new FxDialogs(stage);
+        editor = new EditorViewModel(tasks, dialogs, new DiskFileAccess(), TYPING_PAUSE);
         simulation = new SimulationViewModel(editor.analysisProperty());
         editor.highlightedProperty().bind(simulation.decidingProperty());
+        Path config = configDir != null ? configDir : FileProfileStore.configDir();
+        connection = new ConnectionViewModel(boxTasks, dialogs, new FileProfileStore(config.resolve("profiles.properties")),
+                new LinkConnector(new DemoBox(config.resolve("demo-box").resolve("state")), LinkConnector.defaultKnownHosts()));
+        deploy = new DeployViewModel(boxTasks, connection, editor.analysisProperty(), new FileDeployedSources(config.resolve("deployed")));
+        editor.hitsProperty().bind(deploy.hitsProperty());
+        // The editor's status line says why when the rule cannot go in; either way the Policy tab shows it.
+        logs = new LogsViewModel(boxTasks, connection.boxProperty(), editor::ruleName, r -> {
+            editor.insertRule(r.hook(), r.line(), r.before());
+            mainView.showTab("policy");
+        }, LOG_CAPACITY);
         Theme theme = new Theme();
 
         Map<Class<?>, Supplier<Object>> controllers = Map.of(
-                MainView.class, () -> new MainView(editor, stage, theme),
+                MainView.class, () -> new MainView(editor, connection, stage, theme),
                 EditorView.class, () -> new EditorView(editor),
-                SimulationView.class, () -> new SimulationView(simulation));
+                SimulationView.class, () -> new SimulationView(simulation),
+                ConnectionView.class, () -> new ConnectionView(connection),
+                DeployView.class, () -> new DeployView(deploy),
+                LogsView.class, () -> new LogsView(logs));
         FXMLLoader loader = new FXMLLoader(RampartApp.class.getResource("main.fxml"));
         loader.setControllerFactory(c -> {
             Supplier<Object> s = controllers.get(c);
@@ -78,6 +119,8 @@ public class RampartApp extends Application {
             if (!editor.mayDiscard()) e.consume();
         });
         stage.show();
+        connection.loadProfiles();
+        connection.connectIfDemo();
 
         Path file = fileToOpen();
         if (file != null) editor.load(file);
@@ -94,7 +137,9 @@ public class RampartApp extends Application {
 
     @Override
     public void stop() {
+        if (connection != null) connection.shutdown();
         if (tasks != null) tasks.close();
+        if (boxTasks != null) boxTasks.close();
     }
 
     public EditorViewModel editor() { return editor; }
@@ -102,4 +147,10 @@ public class RampartApp extends Application {
     public SimulationViewModel simulation() { return simulation; }
 
     public MainView mainView() { return mainView; }
+
+    public ConnectionViewModel connection() { return connection; }
+
+    public DeployViewModel deploy() { return deploy; }
+
+    public LogsViewModel logs() { return logs; }
 }

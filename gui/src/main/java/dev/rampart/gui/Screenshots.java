@@ -31,14 +31,31 @@ public final class Screenshots extends Application {
     private RampartApp app;
     private Scene scene;
     private Path out;
-    private final Deque<Runnable> steps = new ArrayDeque<>();
+    private final Deque<Step> steps = new ArrayDeque<>();
+    private long waitingSince;
+
+    /** An action that runs once {@code ready} holds (the box answers asynchronously). */
+    private record Step(java.util.function.BooleanSupplier ready, Runnable action) {}
+
+    private final class Steps {
+        void add(Runnable r) { steps.add(new Step(() -> true, r)); }
+        void when(java.util.function.BooleanSupplier ready, Runnable r) { steps.add(new Step(ready, r)); }
+    }
 
     @Override
     public void start(Stage stage) {
         out = Path.of(getParameters().getUnnamed().get(0));
-        app = new RampartApp(Path.of(getParameters().getUnnamed().get(1)).toAbsolutePath());
+        Path config;
+        try {
+            // A fresh config: the pictures show a first start on the demo box, whatever this machine has saved.
+            config = Files.createTempDirectory("rampart-screenshots");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        app = new RampartApp(Path.of(getParameters().getUnnamed().get(1)).toAbsolutePath(), config);
         app.start(stage);
         scene = stage.getScene();
+        Steps steps = new Steps();
         steps.add(() -> {
             app.simulation().packetProperty().set(WEB);
             app.simulation().simulate();
@@ -65,7 +82,41 @@ public final class Screenshots extends Application {
             tests.getItems().stream().filter(t -> !t.passed()).findFirst().ifPresent(t -> tests.getSelectionModel().select(t));
         });
         steps.add(() -> shoot("tests-failing.png"));
-        steps.add(Platform::exit);
+        steps.add(() -> app.editor().rows().stream().filter(r -> r.id().equals("lan-out")).findFirst()
+                .ifPresent(r -> app.editor().editCell(r, RuleColumn.ACTION, "accept")));
+
+        // The box screens, on the demo box the app connected to at start.
+        steps.when(() -> app.connection().stateProperty().get() == dev.rampart.gui.connection.ConnectionViewModel.State.CONNECTED,
+                () -> app.mainView().showTab("box"));
+        steps.add(() -> shoot("box.png"));
+        steps.when(() -> app.deploy().canPushBinding().get(), () -> app.mainView().showTab("deploy"));
+        steps.add(() -> shoot("deploy-diff.png"));
+        steps.add(() -> app.deploy().push());
+        steps.when(() -> app.deploy().phaseProperty().get() == dev.rampart.gui.deploy.DeployViewModel.Phase.AWAITING_CONFIRM,
+                () -> shoot("deploy-confirm.png"));
+        steps.add(() -> app.deploy().confirm());
+        steps.when(() -> app.deploy().phaseProperty().get() == dev.rampart.gui.deploy.DeployViewModel.Phase.CONFIRMED,
+                () -> app.mainView().showTab("logs"));
+        // Long enough for the charts to fill a few seconds.
+        steps.add(() -> { });
+        steps.add(() -> { });
+        steps.add(() -> { });
+        steps.add(() -> shoot("live-log.png"));
+        steps.add(() -> scene.getStylesheets().add(Theme.DARK));
+        steps.add(() -> shoot("live-log-dark.png"));
+        steps.add(() -> scene.getStylesheets().remove(Theme.DARK));
+        steps.add(() -> app.logs().filterProperty().set("verdict drop !dport 23"));
+        steps.add(() -> shoot("live-log-filtered.png"));
+        steps.add(() -> app.logs().clearFilter());
+        // A flow a rule accepted: the prefilled rule drops it and goes right above that rule.
+        steps.add(() -> app.logs().shown().stream().filter(f -> "lan-out".equals(app.logs().ruleName(f.ruleId()))).findFirst()
+                .or(() -> app.logs().shown().stream().findFirst()).ifPresent(app.logs()::makeRule));
+        steps.add(() -> { });
+        steps.add(() -> shoot("rule-from-flow.png"));
+        steps.add(() -> {
+            app.stop();
+            Platform.exit();
+        });
         app.editor().analysisProperty().addListener((o, was, now) -> {
             if (was == null) next();
         });
@@ -75,9 +126,19 @@ public final class Screenshots extends Application {
     private void next() {
         PauseTransition p = new PauseTransition(Duration.millis(1500));
         p.setOnFinished(e -> {
-            Runnable step = steps.poll();
+            Step step = steps.peek();
             if (step == null) return;
-            step.run();
+            if (!step.ready().getAsBoolean()) {
+                if (waitingSince == 0) waitingSince = System.nanoTime();
+                if (System.nanoTime() - waitingSince < 120_000_000_000L) {
+                    next();
+                    return;
+                }
+                System.err.println("screenshots: a step waited 2 minutes for the app; going on without it");
+            }
+            waitingSince = 0;
+            steps.poll();
+            step.action().run();
             next();
         });
         p.play();

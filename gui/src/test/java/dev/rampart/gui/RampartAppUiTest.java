@@ -32,10 +32,16 @@ class RampartAppUiTest {
     RampartApp app;
     Stage stage;
 
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path config;
+
     @Start
-    void start(Stage stage) {
+    void start(Stage stage) throws java.io.IOException {
         this.stage = stage;
-        app = new RampartApp(Examples.office());
+        // These tests are about the editor: a saved profile that is not the demo box, so no box is connected at start.
+        new dev.rampart.gui.connection.FileProfileStore(config.resolve("profiles.properties")).save(
+                new dev.rampart.gui.connection.ProfileStore.Saved(java.util.List.of(dev.rampart.gui.connection.Profile.blank(
+                        "elsewhere", dev.rampart.gui.connection.Profile.Kind.LOCAL)), "elsewhere"));
+        app = new RampartApp(Examples.office(), config);
         app.start(stage);
     }
 
@@ -76,6 +82,8 @@ class RampartAppUiTest {
         waitForExample(robot);
         assertTrue(code(robot).getText().startsWith("# Branch office SD-WAN box."));
         assertEquals("office.rampart - Rampart", stage.getTitle());
+        assertEquals(dev.rampart.gui.connection.ConnectionViewModel.State.DISCONNECTED, app.connection().stateProperty().get(),
+                "only the demo box is connected at start");
         @SuppressWarnings("unchecked")
         javafx.scene.control.ComboBox<String> chains = robot.lookup("#chainFilter").queryAs(javafx.scene.control.ComboBox.class);
         robot.interact(() -> chains.getSelectionModel().select("forward"));

@@ -92,7 +92,7 @@ public final class EditorView {
             col.setId("column-" + rc.name().toLowerCase(java.util.Locale.ROOT));
             col.setSortable(false); // the order of rules is their meaning
             col.setPrefWidth(prefWidth(rc));
-            col.setMinWidth(Math.min(70, prefWidth(rc)));
+            col.setMinWidth(Math.min(55, prefWidth(rc)));
             col.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().cell(rc)));
             col.setCellFactory(TextFieldTableCell.forTableColumn());
             col.setOnEditCommit(e -> {
@@ -100,6 +100,7 @@ public final class EditorView {
             });
             ruleTable.getColumns().add(col);
         }
+        addHitColumns();
         ruleTable.setRowFactory(t -> new RuleTableRow());
         ruleTable.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.DELETE && ruleTable.getEditingCell() == null) onDelete();
@@ -125,6 +126,54 @@ public final class EditorView {
             }
         });
         vm.analysisProperty().addListener((o, was, now) -> ruleTable.refresh());
+        vm.hitsProperty().addListener((o, was, now) -> ruleTable.refresh());
+        // A rule inserted from elsewhere shows once the analysis has made its row.
+        vm.revealProperty().addListener((o, was, now) -> revealWhenShown());
+        vm.rows().addListener((ListChangeListener<RuleRow>) c -> revealWhenShown());
+    }
+
+    private void revealWhenShown() {
+        RuleKey k = vm.revealProperty().get();
+        if (k == null || k.equals(revealed)) return;
+        for (int i = 0; i < ruleTable.getItems().size(); i++) {
+            RuleRow r = ruleTable.getItems().get(i);
+            if (r.hook().equals(k.hook()) && r.id().equals(k.id())) {
+                revealed = k;
+                ruleTable.getSelectionModel().clearAndSelect(i);
+                ruleTable.scrollTo(Math.max(0, i - 2));
+                return;
+            }
+        }
+    }
+
+    private RuleKey revealed;
+    /** How long ago, short enough for a narrow column; the counters are polled every few seconds, so it stays current. */
+    static String ago(long ms) {
+        long s = Math.max(0, ms / 1000);
+        return s < 60 ? s + "s ago" : s < 3600 ? s / 60 + "m ago" : s < 86400 ? s / 3600 + "h ago" : s / 86400 + "d ago";
+    }
+
+    /**
+     * Packets and last hit of each rule in the box's running table, matched by rule id: a rule
+     * that never matched since it was loaded is a candidate dead rule.
+     */
+    private void addHitColumns() {
+        TableColumn<RuleRow, String> hits = new TableColumn<>("Hits");
+        hits.setId("column-hits");
+        hits.setEditable(false);
+        hits.setSortable(false);
+        hits.setPrefWidth(115);
+        hits.setMinWidth(95);
+        hits.setCellValueFactory(c -> {
+            var h = vm.hitsOf(c.getValue());
+            if (vm.hitsProperty().get() == null) return new ReadOnlyStringWrapper("");
+            if (h == null) return new ReadOnlyStringWrapper("not running");
+            return new ReadOnlyStringWrapper(h.lastHitMs() == 0 ? String.format("%,d, never", h.packets())
+                    : String.format("%,d, %s", h.packets(), ago(System.currentTimeMillis() - h.lastHitMs())));
+        });
+        hits.getStyleClass().add("hits-column");
+        // Right after the name: the column to scan when looking for dead rules.
+        ruleTable.getColumns().add(2, hits);
     }
 
     /** Starting widths in proportion to what the office example's cells hold; the user can resize. */
@@ -133,9 +182,9 @@ public final class EditorView {
             case NAME -> 130;
             case SERVICE -> 110;
             case FROM, TO, MORE, STATE -> 90;
-            case IN, OUT -> 70;
-            case PROTO, PORT, ACTION -> 60;
-            case LOG -> 50;
+            case IN, OUT -> 60;
+            case PROTO, PORT, ACTION -> 55;
+            case LOG -> 45;
             case COMMENT -> 130;
         };
     }
@@ -180,10 +229,12 @@ public final class EditorView {
         @Override
         protected void updateItem(RuleRow row, boolean empty) {
             super.updateItem(row, empty);
-            getStyleClass().removeAll("disabled-rule", "deciding", "error", "warning");
+            getStyleClass().removeAll("disabled-rule", "deciding", "error", "warning", "never-hit");
             setTooltip(null);
             if (empty || row == null) return;
             if (row.disabled()) getStyleClass().add("disabled-rule");
+            var hit = vm.hitsOf(row);
+            if (hit != null && hit.packets() == 0) getStyleClass().add("never-hit");
             RuleRef h = vm.highlightedProperty().get();
             if (h != null && h.refersTo(row)) getStyleClass().add("deciding");
             List<String> messages = new ArrayList<>();

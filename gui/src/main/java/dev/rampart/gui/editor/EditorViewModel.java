@@ -44,6 +44,10 @@ public final class EditorViewModel {
     private final ObjectProperty<RuleRef> highlighted = new SimpleObjectProperty<>(this, "highlighted");
     private final IntegerProperty loads = new SimpleIntegerProperty(this, "loads");
     private final ObservableList<RuleRow> rows = FXCollections.observableArrayList();
+    private final ObjectProperty<java.util.Map<Long, dev.rampart.link.Counters.RuleCounter>> hits =
+            new SimpleObjectProperty<>(this, "hits");
+    private final ObjectProperty<RuleKey> reveal = new SimpleObjectProperty<>(this, "reveal");
+    private java.util.Map<Long, String> namesById = java.util.Map.of();
     private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
     private final StringExpression title;
 
@@ -84,6 +88,21 @@ public final class EditorViewModel {
     public ObjectProperty<RuleRef> highlightedProperty() { return highlighted; }
 
     public ObservableList<RuleRow> rows() { return rows; }
+
+    /** The connected box's counters by numeric rule id (null when not connected): the table's hit columns. */
+    public ObjectProperty<java.util.Map<Long, dev.rampart.link.Counters.RuleCounter>> hitsProperty() { return hits; }
+
+    /** The counter of {@code row}'s rule in the running table; null when not connected or the rule is not deployed. */
+    public dev.rampart.link.Counters.RuleCounter hitsOf(RuleRow row) {
+        var m = hits.get();
+        return m == null ? null : m.get(dev.rampart.dsl.ir.IrRule.numericIdOf(row.id()));
+    }
+
+    /** The rule a view should select and scroll to (set after a rule is inserted from elsewhere). */
+    public ReadOnlyObjectProperty<RuleKey> revealProperty() { return reveal; }
+
+    /** The id of the rule with numeric id {@code id} in the last analysed text, or null. */
+    public String ruleName(long id) { return namesById.get(id); }
 
     public ObservableList<Diagnostic> diagnostics() { return diagnostics; }
 
@@ -175,7 +194,12 @@ public final class EditorViewModel {
         tableEditable.set(a.syntaxOk());
         // While the text does not parse, the table keeps the last rows that did: a half-typed
         // line should not make every rule after it vanish from the table.
-        if (a.syntaxOk()) rows.setAll(a.rows());
+        if (a.syntaxOk()) {
+            rows.setAll(a.rows());
+            java.util.Map<Long, String> names = new java.util.HashMap<>();
+            for (RuleRow r : a.rows()) names.put(dev.rampart.dsl.ir.IrRule.numericIdOf(r.id()), r.id());
+            namesById = names;
+        }
         status.set(a.errorCount() + " errors, " + a.warningCount() + " warnings");
     }
 
@@ -219,6 +243,19 @@ public final class EditorViewModel {
     public boolean move(RuleRow row, RuleRow target) {
         PolicyAnalysis a = current();
         return a != null && apply(RuleEdits.move(a.text(), row, target));
+    }
+
+    /** Inserts a rule made elsewhere (from a flow record) into {@code hook}'s chain, above {@code beforeId} when given, and reveals it. */
+    public boolean insertRule(String hook, String line, String beforeId) {
+        PolicyAnalysis a = current();
+        if (a == null) return false;
+        RuleEdits.Outcome o = RuleEdits.insert(a.text(), a.ast(), hook, line, beforeId);
+        if (!apply(o)) return false;
+        String id = line.startsWith("rule ") && line.indexOf(':') > 5 ? line.substring(5, line.indexOf(':')).strip() : null;
+        if (id != null) reveal.set(new RuleKey(hook, id));
+        status.set("Added rule " + id + " to the " + hook + " chain" + (beforeId != null ? ", above " + beforeId : "")
+                + ": check it, then deploy");
+        return true;
     }
 
     /** Rewrites the whole file in canonical form; refused while it does not parse. */

@@ -152,6 +152,50 @@ public final class RuleEdits {
         return Outcome.ok(text.substring(0, ts) + chunk + text.substring(ts, s) + text.substring(e));
     }
 
+    /**
+     * Inserts a new rule into the chain of {@code hook}: right above the rule {@code beforeId} when
+     * the chain has it, else at the chain's end. The line is checked by the parser first.
+     */
+    public static Outcome insert(String text, PolicyFile ast, String hook, String line, String beforeId) {
+        Decl.Chain chain = null;
+        for (Decl d : ast.decls()) if (d instanceof Decl.Chain c && c.hook().text().equals(hook)) chain = c;
+        if (chain == null) return Outcome.refused("the policy has no " + hook + " chain: add 'chain " + hook + " policy drop { }' first");
+        String wrapper = "chain " + hook + " policy accept {\n  " + line + "\n}\n";
+        Result<PolicyFile> parsed = Parser.parse(new SourceFile("<new rule>", wrapper));
+        if (parsed.diagnostics().hasErrors()) {
+            Diagnostic d = parsed.diagnostics().sorted().get(0);
+            return Outcome.refused("new rule: " + d.message());
+        }
+        Rule rule = ((Decl.Chain) parsed.value().decls().get(0)).rules().get(0);
+        String id = RuleRow.of(hook, 0, rule).id();
+        for (Decl d : ast.decls()) {
+            if (d instanceof Decl.Chain c) {
+                for (Rule r : c.rules()) {
+                    if (RuleRow.of(hook, 0, r).id().equals(id)) return Outcome.refused("a rule named " + id + " exists already");
+                }
+            }
+        }
+        String canonical = Formatter.ruleLine(rule, false);
+        for (int i = 0; i < chain.rules().size(); i++) {
+            RuleRow row = RuleRow.of(hook, i, chain.rules().get(i));
+            if (!row.id().equals(beforeId) || ownLine(text, row) != null) continue;
+            int ls = lineStart(text, row.start());
+            return Outcome.ok(text.substring(0, ls) + text.substring(ls, row.start()) + canonical + "\n" + text.substring(ls));
+        }
+        int brace = chain.closeBrace().start();
+        int ls = lineStart(text, brace);
+        if (!text.substring(ls, brace).isBlank()) {
+            return Outcome.refused("the " + hook + " chain ends on the line of its last rule; format the file first (Ctrl+Shift+F)");
+        }
+        String indent = "  ";
+        if (!chain.rules().isEmpty()) {
+            Rule last = chain.rules().get(chain.rules().size() - 1);
+            indent = text.substring(lineStart(text, last.span().start()), last.span().start());
+            if (!indent.isBlank()) indent = "  ";
+        }
+        return Outcome.ok(text.substring(0, ls) + indent + canonical + "\n" + text.substring(ls));
+    }
+
     private static Outcome replaceRule(String text, RuleRow row, String assembled, String what) {
         // The rule is parsed inside a chain of its own so that the parser's own checks apply.
         String wrapper = "chain input policy accept {\n  " + assembled + "\n}\n";

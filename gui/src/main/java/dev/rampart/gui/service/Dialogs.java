@@ -14,4 +14,7 @@ public interface Dialogs {
     boolean confirmDiscard(String what);
 
     void showError(String title, String message);
+
+    /** A yes/no question whose "yes" is {@code yes} (a verb, such as "Trust this key"); true for yes. */
+    boolean confirm(String title, String message, String yes);
 }

@@ -48,6 +48,19 @@ public final class FxDialogs implements Dialogs {
     }
 
     @Override
+    public boolean confirm(String title, String message, String yes) {
+        ButtonType ok = new ButtonType(yes, javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        Alert a = new Alert(Alert.AlertType.WARNING, message, ok, ButtonType.CANCEL);
+        a.initOwner(owner);
+        a.setHeaderText(title);
+        a.getDialogPane().setMinWidth(560);
+        // Cancel is the default: a key press must not trust a host key by accident.
+        ((javafx.scene.control.Button) a.getDialogPane().lookupButton(ok)).setDefaultButton(false);
+        ((javafx.scene.control.Button) a.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        return a.showAndWait().filter(b -> b == ok).isPresent();
+    }
+
+    @Override
     public void showError(String title, String message) {
         Alert a = new Alert(Alert.AlertType.ERROR, message, ButtonType.OK);
         a.initOwner(owner);

@@ -17,8 +17,16 @@ import javafx.application.Platform;
  * in order, and a stale result can never overtake a newer one.
  */
 public final class FxTaskRunner implements TaskRunner, AutoCloseable {
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r, "rampart-worker"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rampart-timer"));
+    private final ExecutorService worker;
+    private final ScheduledExecutorService timer;
+
+    public FxTaskRunner() { this("rampart-worker"); }
+
+    /** A runner with its own worker thread named {@code name}: box I/O must not wait behind compiles, nor they behind it. */
+    public FxTaskRunner(String name) {
+        worker = Executors.newSingleThreadExecutor(r -> daemon(r, name));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-timer"));
+    }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
@@ -28,6 +36,8 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
 
     @Override
     public <T> void submit(Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        // After close (the app is ending) late requests from timers and callbacks are dropped.
+        if (worker.isShutdown()) return;
         worker.execute(() -> {
             try {
                 T value = work.call();
@@ -41,6 +51,7 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
     @Override
     public Cancellable schedule(Duration delay, Runnable action) {
         AtomicBoolean cancelled = new AtomicBoolean();
+        if (timer.isShutdown()) return () -> cancelled.set(true);
         ScheduledFuture<?> f = timer.schedule(() -> Platform.runLater(() -> {
             if (!cancelled.get()) action.run();
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -50,6 +61,9 @@ public final class FxTaskRunner implements TaskRunner, AutoCloseable {
             f.cancel(false);
         };
     }
+
+    @Override
+    public void post(Runnable action) { Platform.runLater(action); }
 
     @Override
     public void close() {

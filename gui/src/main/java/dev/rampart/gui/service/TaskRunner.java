@@ -18,6 +18,9 @@ public interface TaskRunner {
     /** Runs {@code action} on the UI thread after {@code delay}, unless cancelled first. */
     Cancellable schedule(Duration delay, Runnable action);
 
+    /** Runs {@code action} on the UI thread soon: how a worker hands over progress as it goes. */
+    void post(Runnable action);
+
     /** A pending scheduled action. */
     interface Cancellable {
         void cancel();

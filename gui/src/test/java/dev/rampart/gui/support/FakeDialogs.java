@@ -29,4 +29,15 @@ public final class FakeDialogs implements Dialogs {
 
     @Override
     public void showError(String title, String message) { errors.add(title + ": " + message); }
+
+    /** Answers for {@link #confirm}, in order; questions asked are recorded. */
+    public final java.util.ArrayDeque<Boolean> confirmAnswers = new java.util.ArrayDeque<>();
+    public final List<String> questions = new ArrayList<>();
+
+    @Override
+    public boolean confirm(String title, String message, String yes) {
+        questions.add(title + ": " + message);
+        if (confirmAnswers.isEmpty()) throw new AssertionError("unexpected question: " + title);
+        return confirmAnswers.poll();
+    }
 }

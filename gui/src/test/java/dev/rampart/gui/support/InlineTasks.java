@@ -32,6 +32,9 @@ public final class InlineTasks implements TaskRunner {
         return () -> timers.remove(action);
     }
 
+    @Override
+    public void post(Runnable action) { action.run(); }
+
     public int pendingTimers() { return timers.size(); }
 
     public void fireTimers() {

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package dev.rampart.gui.logs;
+
+import dev.rampart.telemetry.Flow;
+import dev.rampart.telemetry.Talker;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+
+/**
+ * The Live log tab. The table is a virtualised TableView: it makes cells for the visible rows
+ * only, however many records it holds. A click on a cell filters on its value (Alt+click filters
+ * it out); the context menu also offers "either side is this host" and making a rule.
+ */
+public final class LogsView {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    private static final javafx.css.PseudoClass DENIED = javafx.css.PseudoClass.getPseudoClass("denied");
+
+    private final LogsViewModel vm;
+
+    @FXML private TextField filterField;
+    @FXML private Label filterErrorLabel, statusLabel;
+    @FXML private ToggleButton pauseButton;
+    @FXML private Button makeRuleButton;
+    @FXML private TableView<Flow> flowTable;
+    @FXML private LineChart<Number, Number> rateChart;
+    @FXML private NumberAxis rateX;
+    @FXML private BarChart<Number, String> talkerChart;
+
+    private final XYChart.Series<Number, Number> totalSeries = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> deniedSeries = new XYChart.Series<>();
+    private final XYChart.Series<Number, String> talkerSeries = new XYChart.Series<>();
+
+    public LogsView(LogsViewModel vm) { this.vm = vm; }
+
+    @FXML
+    private void initialize() {
+        filterField.textProperty().bindBidirectional(vm.filterProperty());
+        filterErrorLabel.textProperty().bind(vm.filterErrorProperty());
+        statusLabel.textProperty().bind(vm.statusProperty());
+        pauseButton.selectedProperty().bindBidirectional(vm.pausedProperty());
+        pauseButton.textProperty().bind(javafx.beans.binding.Bindings.when(vm.pausedProperty()).then("Resume").otherwise("Pause"));
+        makeRuleButton.disableProperty().bind(flowTable.getSelectionModel().selectedItemProperty().isNull());
+
+        flowTable.setItems(vm.shown());
+        column("Time", 100, f -> TIME.format(Instant.ofEpochMilli(f.timeMs())), null);
+        column("Chain", 70, Flow::hookName, null);
+        column("Verdict", 70, Flow::verdictName, LogsViewModel.Field.VERDICT);
+        column("Proto", 60, f -> FilterQuery.protoName(f.proto()), LogsViewModel.Field.PROTO);
+        column("Source", 130, Flow::src, LogsViewModel.Field.SRC);
+        column("Sport", 60, f -> String.valueOf(f.srcPort()), LogsViewModel.Field.SPORT);
+        column("Destination", 130, Flow::dst, LogsViewModel.Field.DST);
+        column("Dport", 60, f -> String.valueOf(f.dstPort()), LogsViewModel.Field.DPORT);
+        column("Rule", 130, f -> vm.ruleName(f.ruleId()), LogsViewModel.Field.RULE);
+        flowTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // Denied records are marked once per row with a pseudo-class: cheaper for CSS than a style class per cell
+        // when every batch shifts all visible rows.
+        flowTable.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
+            @Override protected void updateItem(Flow f, boolean empty) {
+                super.updateItem(f, empty);
+                pseudoClassStateChanged(DENIED, !empty && f != null && f.verdict() != Flow.ACCEPT);
+            }
+        });
+
+        totalSeries.setName("records/s");
+        deniedSeries.setName("denied/s");
+        rateChart.getData().add(totalSeries);
+        rateChart.getData().add(deniedSeries);
+        rateChart.setAnimated(false);
+        rateChart.setCreateSymbols(false);
+        talkerSeries.setName("records in the last minute, by source");
+        talkerChart.getData().add(talkerSeries);
+        talkerChart.setAnimated(false);
+        vm.seconds().addListener((ListChangeListener<LogsViewModel.Second>) c -> redrawRates());
+        vm.talkers().addListener((ListChangeListener<Talker>) c -> redrawTalkers());
+    }
+
+    private void column(String title, double width, Function<Flow, String> value, LogsViewModel.Field field) {
+        TableColumn<Flow, String> c = new TableColumn<>(title);
+        c.setId("flow-" + title.toLowerCase(java.util.Locale.ROOT));
+        c.setPrefWidth(width);
+        c.setSortable(false); // newest first is the point of a live log
+        c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
+        c.setCellFactory(col -> new FlowCell(field));
+        flowTable.getColumns().add(c);
+    }
+
+    private final class FlowCell extends TableCell<Flow, String> {
+        FlowCell(LogsViewModel.Field field) {
+            getStyleClass().add("flow-cell");
+            setOnMouseClicked(e -> {
+                Flow f = getTableRow() == null ? null : getTableRow().getItem();
+                if (f == null || field == null || e.getButton() != javafx.scene.input.MouseButton.PRIMARY) return;
+                vm.filterOn(f, field, e.isAltDown());
+            });
+            if (field != null) setTooltip(new Tooltip("Click: show only this value. Alt+click: hide it."));
+            setContextMenu(menu(field));
+        }
+
+        private ContextMenu menu(LogsViewModel.Field field) {
+            List<MenuItem> items = new ArrayList<>();
+            if (field != null) {
+                MenuItem on = new MenuItem("Filter on this value");
+                on.setOnAction(e -> withFlow(f -> vm.filterOn(f, field, false)));
+                MenuItem off = new MenuItem("Filter out this value");
+                off.setOnAction(e -> withFlow(f -> vm.filterOn(f, field, true)));
+                items.add(on);
+                items.add(off);
+            }
+            if (field == LogsViewModel.Field.SRC || field == LogsViewModel.Field.DST) {
+                MenuItem host = new MenuItem("Either side is this host");
+                host.setOnAction(e -> withFlow(f -> vm.filterOnHost(field == LogsViewModel.Field.SRC ? f.src() : f.dst(), false)));
+                items.add(host);
+            }
+            if (!items.isEmpty()) items.add(new SeparatorMenuItem());
+            MenuItem rule = new MenuItem("Make a rule from this flow");
+            rule.setOnAction(e -> withFlow(vm::makeRule));
+            items.add(rule);
+            return new ContextMenu(items.toArray(MenuItem[]::new));
+        }
+
+        private void withFlow(java.util.function.Consumer<Flow> action) {
+            Flow f = getTableRow() == null ? null : getTableRow().getItem();
+            if (f != null) action.accept(f);
+        }
+
+        @Override protected void updateItem(String s, boolean empty) {
+            super.updateItem(s, empty);
+            setText(empty ? null : s);
+        }
+    }
+
+    private void redrawRates() {
+        List<LogsViewModel.Second> s = vm.seconds();
+        if (s.isEmpty()) {
+            totalSeries.getData().clear();
+            deniedSeries.getData().clear();
+            return;
+        }
+        long last = s.get(s.size() - 1).second();
+        List<XYChart.Data<Number, Number>> t = new ArrayList<>(), d = new ArrayList<>();
+        for (LogsViewModel.Second x : s) {
+            // The newest second is still filling up; plotting it would show a false dip.
+            if (x.second() == last && s.size() > 1) continue;
+            t.add(new XYChart.Data<>(x.second() - last, x.total()));
+            d.add(new XYChart.Data<>(x.second() - last, x.denied()));
+        }
+        totalSeries.getData().setAll(t);
+        deniedSeries.getData().setAll(d);
+    }
+
+    private void redrawTalkers() {
+        List<XYChart.Data<Number, String>> bars = new ArrayList<>();
+        List<Talker> top = vm.talkers();
+        // Bottom to top on the category axis: the biggest talker goes last so that it is drawn at the top.
+        for (int i = top.size() - 1; i >= 0; i--) bars.add(new XYChart.Data<>(top.get(i).flows(), top.get(i).address()));
+        talkerSeries.getData().setAll(bars);
+    }
+
+    @FXML void onClearFilter() { vm.clearFilter(); }
+
+    @FXML void onMakeRule() {
+        Flow f = flowTable.getSelectionModel().getSelectedItem();
+        if (f != null) vm.makeRule(f);
+    }
+}

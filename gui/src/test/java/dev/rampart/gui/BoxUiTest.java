@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package dev.rampart.gui;
+
+import static dev.rampart.gui.RampartAppUiTest.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rampart.gui.connection.ConnectionViewModel;
+import dev.rampart.gui.deploy.DeployViewModel;
+import dev.rampart.gui.editor.RuleRow;
+import dev.rampart.gui.support.Examples;
+import dev.rampart.telemetry.Flow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.scene.control.Button;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+/**
+ * The app on the real demo box (rampartd --backend=sim started by the app, no stand-ins): it
+ * connects at first start, pushes the office policy with the confirm countdown, and shows the
+ * box's flow records live, filtered through the widgets.
+ */
+@ExtendWith(ApplicationExtension.class)
+class BoxUiTest {
+    @TempDir Path config;
+    RampartApp app;
+
+    @Start
+    void start(Stage stage) {
+        app = new RampartApp(Examples.office(), config);
+        app.start(stage);
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop();
+    }
+
+    final long t0 = System.nanoTime();
+
+    void mark(String what) {
+        System.err.printf("BoxUiTest: %s at %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
+    }
+
+    @SuppressWarnings("unchecked")
+    static TableView<Flow> flows(FxRobot robot) {
+        return (TableView<Flow>) robot.lookup("#flowTable").queryAs(TableView.class);
+    }
+
+    @Test
+    void startsOnTheDemoBoxPushesWithConfirmAndShowsFilteredRecords(FxRobot robot) throws Exception {
+        waitUntil("connected to the demo box at first start",
+                () -> app.connection().stateProperty().get() == ConnectionViewModel.State.CONNECTED);
+        assertEquals("Demo box", app.connection().connectedProfileProperty().get().name());
+        assertEquals("Box: demo box", robot.lookup("#boxLabel").queryLabeled().getText());
+        assertTrue(Files.exists(config.resolve("profiles.properties")), "the first start's profile list is saved");
+
+        mark("connected");
+        robot.clickOn("Deploy");
+        waitUntil("the office policy may be pushed", () -> !robot.lookup("#pushButton").queryButton().isDisabled());
+        assertTrue(robot.lookup("#lockoutLabel").queryLabeled().getText().startsWith("Safe"),
+                robot.lookup("#lockoutLabel").queryLabeled().getText());
+        robot.clickOn("#pushButton");
+        waitUntil("the countdown to confirm runs", () -> robot.lookup("#confirmButton").queryButton().isVisible()
+                && app.deploy().phaseProperty().get() == DeployViewModel.Phase.AWAITING_CONFIRM);
+        Button confirm = robot.lookup("#confirmButton").queryButton();
+        assertTrue(confirm.getText().matches("Confirm {2}\\(\\d+ s left\\)"), confirm.getText());
+        robot.clickOn(confirm);
+        waitUntil("the box confirmed it", () -> app.deploy().phaseProperty().get() == DeployViewModel.Phase.CONFIRMED);
+        waitUntil("the box reports the office policy", () -> robot.lookup("#runningLabel").queryLabeled().getText()
+                .startsWith("19 rules running"));
+        waitUntil("the diff is against the source just deployed", () -> robot.lookup("#diffSummary").queryLabeled().getText()
+                .contains("0 added, 0 removed, 0 changed, 0 moved, 19 kept"));
+
+        mark("confirmed");
+        robot.clickOn("Live log");
+        waitUntil("records decided by the office rules stream in", () -> flows(robot).getItems().stream()
+                .anyMatch(f -> app.logs().ruleName(f.ruleId()).equals("lan-out")));
+        long newest = flows(robot).getItems().get(0).seq(), older = flows(robot).getItems().get(flows(robot).getItems().size() - 1).seq();
+        assertTrue(newest > older, "newest first");
+
+        mark("log has records");
+        var filter = robot.lookup("#filterField").queryTextInputControl();
+        robot.interact(() -> filter.setText("verdict drop"));
+        mark("typed");
+        waitUntil("only dropped records are shown", () -> !flows(robot).getItems().isEmpty()
+                && flows(robot).getItems().stream().allMatch(f -> f.verdict() == Flow.DROP));
+        mark("filtered");
+        // Paused, the rows stay put while the robot aims at one; a click on a source cell adds that address to the filter.
+        robot.clickOn("#pauseButton");
+        TableCell<?, ?> cell = robot.lookup("#flowTable .flow-cell").match(c -> ((TableCell<?, ?>) c).getTableColumn().getId()
+                .equals("flow-source") && ((TableCell<?, ?>) c).getItem() != null).queryAs(TableCell.class);
+        String address = (String) cell.getItem();
+        robot.clickOn(cell);
+        assertEquals("verdict drop src " + address, robot.lookup("#filterField").queryTextInputControl().getText());
+        waitUntil("only that source's drops are shown", () -> flows(robot).getItems().stream()
+                .allMatch(f -> f.verdict() == Flow.DROP && f.src().equals(address)));
+
+        mark("clicked");
+        // The rule table shows the running table's counters.
+        robot.clickOn("Policy");
+        waitUntil("lan-out has hits", () -> {
+            RuleRow lanOut = app.editor().rows().stream().filter(r -> r.id().equals("lan-out")).findFirst().orElseThrow();
+            var h = app.editor().hitsOf(lanOut);
+            return h != null && h.packets() > 0 && h.lastHitMs() > 0;
+        });
+    }
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package dev.rampart.gui.bench;
+
+import dev.rampart.gui.Theme;
+import dev.rampart.gui.connection.Box;
+import dev.rampart.gui.logs.LogsView;
+import dev.rampart.gui.logs.LogsViewModel;
+import dev.rampart.gui.service.FxTaskRunner;
+import dev.rampart.link.BoxConnection;
+import dev.rampart.link.BoxException;
+import dev.rampart.link.BoxStatus;
+import dev.rampart.link.Counters;
+import dev.rampart.link.FlowRecord;
+import dev.rampart.link.LoadResult;
+import java.util.ArrayList;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import javafx.animation.AnimationTimer;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/**
+ * The live log tab fed at a fixed record rate (default 5,000/s) for a while (default 60 s):
+ * frame intervals of the FX thread (from an AnimationTimer) and its longest stall (the longest
+ * wait of a runLater posted every 5 ms), then the heap after a GC. Not a unit test: run it as in
+ * docs/benchmarks.md. Records come from a generator thread standing in for the link's reader, so
+ * the figure is the view's cost, not the agent's.
+ *
+ * <p>Arguments: {@code [records/s] [seconds]}; {@code -Dbench.noCharts=true} drops the charts, to
+ * tell their cost from the table's.
+ */
+public final class LiveLogBench {
+    static int rate = 5000, seconds = 60;
+
+    private LiveLogBench() {}
+
+    // The launcher refuses a main class that extends Application when JavaFX is on the class path.
+    public static void main(String[] args) {
+        if (args.length > 0) rate = Integer.parseInt(args[0]);
+        if (args.length > 1) seconds = Integer.parseInt(args[1]);
+        Application.launch(App.class);
+    }
+
+    /** A box that only streams: records at {@link #rate} in 10 ms batches. */
+    static final class Firehose implements Box {
+        final AtomicBoolean on = new AtomicBoolean(true);
+        @Override public String describe() { return "generator"; }
+        @Override public BoxStatus status() throws BoxException { throw new BoxException("not used"); }
+        @Override public Counters counters() throws BoxException { throw new BoxException("not used"); }
+        @Override public LoadResult load(byte[] t, int c, BoxConnection.Progress p, BooleanSupplier x) throws BoxException {
+            throw new BoxException("not used");
+        }
+        @Override public void reconnectAndConfirm(long g) { }
+        @Override public long rollback() { return 0; }
+        @Override public void close() { on.set(false); }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<FlowRecord> sink) {
+            Thread t = new Thread(() -> {
+                long seq = 0, start = System.nanoTime();
+                java.util.Random rnd = new java.util.Random(1);
+                while (on.get()) {
+                    long due = (System.nanoTime() - start) / 1_000_000L * rate / 1000;
+                    for (; seq < due; seq++) {
+                        byte[] src = {10, 20, 3, (byte) rnd.nextInt(200)}, dst = {(byte) (45 + rnd.nextInt(150)), 1, 2, 3};
+                        sink.accept(new FlowRecord(seq, System.currentTimeMillis(), (int) (seq % 3), rnd.nextInt(3) == 0 ? 1 : 0, 6,
+                                src, dst, 30000 + rnd.nextInt(30000), 443, seq % 7, 1));
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "firehose");
+            t.setDaemon(true);
+            t.start();
+            return () -> on.set(false);
+        }
+    }
+
+    public static final class App extends Application {
+    @Override
+    public void start(Stage stage) throws Exception {
+        FxTaskRunner tasks = new FxTaskRunner("bench-box");
+        Firehose box = new Firehose();
+        SimpleObjectProperty<Box> boxes = new SimpleObjectProperty<>();
+        LogsViewModel vm = new LogsViewModel(tasks, boxes, id -> id == 0 ? null : "rule-" + id, r -> { }, 20_000);
+        FXMLLoader loader = new FXMLLoader(LogsView.class.getResource("logs.fxml"));
+        loader.setControllerFactory(c -> new LogsView(vm));
+        Parent root = loader.load();
+        Scene scene = new Scene(root, 1400, 860);
+        new Theme().apply(scene);
+        stage.setScene(scene);
+        stage.show();
+        if (Boolean.getBoolean("bench.noCharts")) {
+            javafx.scene.control.SplitPane sp = (javafx.scene.control.SplitPane) scene.lookup(".split-pane");
+            sp.getItems().remove(1);
+        }
+
+        List<Long> frames = new ArrayList<>();
+        long[] last = {0}, worstStall = {0};
+        AnimationTimer timer = new AnimationTimer() {
+            @Override public void handle(long now) {
+                if (last[0] != 0) frames.add(now - last[0]);
+                last[0] = now;
+            }
+        };
+        Thread probe = new Thread(() -> {
+            while (true) {
+                long posted = System.nanoTime();
+                java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+                Platform.runLater(ran::countDown);
+                try {
+                    ran.await();
+                    worstStall[0] = Math.max(worstStall[0], System.nanoTime() - posted);
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "stall-probe");
+        probe.setDaemon(true);
+
+        // Warm up 5 s (JIT, first layout), then measure.
+        boxes.set(box);
+        tasks.schedule(java.time.Duration.ofSeconds(5), () -> {
+            frames.clear();
+            timer.start();
+            probe.start();
+            long received0 = vm.receivedProperty().get();
+            long t0 = System.nanoTime();
+            tasks.schedule(java.time.Duration.ofSeconds(seconds), () -> {
+                timer.stop();
+                probe.interrupt();
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long got = vm.receivedProperty().get() - received0;
+                boxes.set(null);
+                long[] f = frames.stream().mapToLong(Long::longValue).sorted().toArray();
+                System.gc();
+                Runtime rt = Runtime.getRuntime();
+                long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
+                System.out.printf("live log, %d records/s offered for %.0f s: %.0f records/s taken in, %d kept%n", rate, secs,
+                        got / secs, vm.rows().size());
+                System.out.printf("frames: %d, median %.1f ms, p99 %.1f ms, max %.1f ms%n", f.length, ms(pct(f, 50)),
+                        ms(pct(f, 99)), ms(f.length == 0 ? 0 : f[f.length - 1]));
+                System.out.printf("longest FX-thread stall (runLater latency): %.1f ms%n", ms(worstStall[0]));
+                System.out.printf("heap after GC: %d MiB%n", heap);
+                tasks.close();
+                Platform.exit();
+            });
+        });
+    }
+
+    }
+
+    static long pct(long[] sorted, int p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, sorted.length * p / 100)];
+    }
+
+    static double ms(long ns) { return ns / 1e6; }
+
+}
