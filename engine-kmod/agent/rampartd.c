@@ -705,6 +705,12 @@ static void text_command(struct conn *c, char *line)
 				 (unsigned long long)st.bytes, (unsigned long long)st.max_bytes,
 				 (unsigned long long)st.lost[SPOOL_LOST_FULL]);
 		}
+		if (box.flows)
+			text_out(c, "flows     kernel: %llu records in %llu exports; lost in the kernel: %llu packets "
+				 "(table full), %llu records (no listener), %llu (send failed); %llu socket overruns\r\n",
+				 (unsigned long long)box.fl.records, (unsigned long long)box.fl.exports,
+				 (unsigned long long)box.fl.lost[0], (unsigned long long)box.fl.lost[1],
+				 (unsigned long long)box.fl.lost[2], (unsigned long long)box.fl.overruns);
 	} else if (!strcmp(cmd, "rules") || !strcmp(cmd, "counters")) {
 		int counters = cmd[0] == 'c';
 
@@ -1232,6 +1238,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rampartd: %s\n", err);
 		return 1;
 	}
+	if (box.flow_note[0]) {
+		logf_("%s", box.flow_note);
+		box.flow_note[0] = 0;
+	} else if (box.flows) {
+		logf_("subscribed to the kernel flow log");
+	}
 	r = box_restore(&box, err, sizeof(err));
 	if (restore_only) {
 		/* Run at boot before the network comes up (rampartd-restore.service): the box must
@@ -1277,9 +1289,9 @@ int main(int argc, char **argv)
 	logf_("serving (backend %s, state dir %s%s%s)", backend, state_dir, lfd >= 0 ? ", socket " : "",
 	      lfd >= 0 ? sock : "");
 	while (!stop) {
-		struct pollfd pf[MAX_CONNS + 1];
-		struct conn *idx[MAX_CONNS + 1];
-		int np = 0, i;
+		struct pollfd pf[MAX_CONNS + 2];
+		struct conn *idx[MAX_CONNS + 2];
+		int np = 0, i, flow_pi = -1;
 		uint64_t now;
 
 		if (lfd >= 0) {
@@ -1296,11 +1308,26 @@ int main(int argc, char **argv)
 			pf[np].events = POLLIN | (c->out_len && c->out_fd == c->in_fd ? POLLOUT : 0);
 			idx[np++] = c;
 		}
+		if (box_flows_fd(&box) >= 0) {
+			flow_pi = np;
+			pf[np].fd = box_flows_fd(&box);
+			pf[np].events = POLLIN;
+			idx[np++] = NULL;
+		}
 		poll(pf, (nfds_t)np, 20);
 		now = mono_ms();
+		if (flow_pi >= 0 && (pf[flow_pi].revents & (POLLIN | POLLERR))) {
+			box_flows_read(&box);
+			if (box.flow_note[0]) {
+				logf_("%s", box.flow_note);
+				box.flow_note[0] = 0;
+			}
+		}
 		for (i = 0; i < np; i++) {
 			struct conn *c = idx[i];
 
+			if (i == flow_pi)
+				continue;
 			if (!c) {
 				if (pf[i].revents & POLLIN) {
 					int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
