@@ -222,6 +222,14 @@ int box_use_kernel(struct box *b, char *err, size_t errlen)
 	}
 	b->nl = nl;
 	b->rate = 0;
+	return 0;
+}
+
+int box_flows_subscribe(struct box *b)
+{
+	struct rnl *nl;
+	int ret;
+
 	/* The flow log gets a socket of its own: rnl_transact on b->nl skips multicast messages. */
 	nl = calloc(1, sizeof(*nl));
 	ret = nl ? rnl_open(nl) : -ENOMEM;
@@ -235,7 +243,7 @@ int box_use_kernel(struct box *b, char *err, size_t errlen)
 		snprintf(b->flow_note, sizeof(b->flow_note),
 			 "no kernel flow log: cannot subscribe to the module's \"flows\" group: %s", strerror(-ret));
 		free(nl);
-		return 0;
+		return -1;
 	}
 	b->flows = nl;
 	return 0;

@@ -84,6 +84,9 @@ int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now_m
 int box_use_kernel(struct box *b, char *err, size_t errlen);
 /* Kernel backend: the flow-log socket to poll (-1 without one), and reading what it holds: every
  * record goes to box_add_record. Returns the records taken; flow_note says what to log. */
+/* Kernel backend: subscribes to the module's flow log; -1 with flow_note saying why not. Only an
+ * agent that reads the socket may subscribe: the module counts what it multicasts as delivered. */
+int box_flows_subscribe(struct box *b);
 int box_flows_fd(const struct box *b);
 int box_flows_read(struct box *b);
 /* Kernel backend: copies the module's per-rule counters into the running table's. */

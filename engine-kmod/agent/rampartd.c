@@ -767,9 +767,10 @@ static void text_command(struct conn *c, char *line)
 
 			fmt_addr(a, sizeof(a), r->src);
 			fmt_addr(d, sizeof(d), r->dst);
-			text_out(c, "#%-7llu %-7s %-6s proto %-3u %s:%u -> %s:%u rule %08x\r\n",
+			text_out(c, "#%-7llu %-7s %-6s proto %-3u %s:%u -> %s:%u rule %08x pkts %llu bytes %llu\r\n",
 				 (unsigned long long)r->seq, hooks[r->hook % 3], verdicts[r->verdict % 3],
-				 r->proto, a, r->sport, d, r->dport, r->rule_id);
+				 r->proto, a, r->sport, d, r->dport, r->rule_id, (unsigned long long)r->packets,
+				 (unsigned long long)r->bytes);
 		}
 	} else if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) {
 		conn_out(c, tty_banner, strlen(tty_banner));
@@ -1249,11 +1250,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rampartd: %s\n", err);
 		return 1;
 	}
-	if (box.flow_note[0]) {
-		logf_("%s", box.flow_note);
+	if (box.nl && !restore_only) {
+		if (box_flows_subscribe(&box) == 0)
+			logf_("subscribed to the kernel flow log");
+		else
+			logf_("%s", box.flow_note);
 		box.flow_note[0] = 0;
-	} else if (box.flows) {
-		logf_("subscribed to the kernel flow log");
 	}
 	r = box_restore(&box, err, sizeof(err));
 	if (restore_only) {
@@ -1413,6 +1415,17 @@ int main(int argc, char **argv)
 	}
 	if (lfd >= 0)
 		unlink(sock);
+	/* What the module already multicast to us counts as delivered there: take it before going. */
+	if (box.flows) {
+		box_flows_read(&box);
+		if (box.flow_note[0])
+			logf_("%s", box.flow_note);
+		logf_("kernel flow log at exit: %llu records in %llu exports, lost in the kernel %llu packets "
+		      "(table full), %llu records (no listener), %llu (send failed), %llu socket overruns",
+		      (unsigned long long)box.fl.records, (unsigned long long)box.fl.exports,
+		      (unsigned long long)box.fl.lost[0], (unsigned long long)box.fl.lost[1],
+		      (unsigned long long)box.fl.lost[2], (unsigned long long)box.fl.overruns);
+	}
 	if (ipfix.ncol) {
 		char ix[1024];
 
