@@ -284,6 +284,15 @@ static void status_msg(struct conn *c, struct mb *m, uint32_t id)
 		mb_u64(m, st.write_errors);
 		mb_u32(m, st.segments);
 		mb_u32(m, st.quarantined);
+		/* Then, from an agent reading the kernel's flow log, its counters since start. */
+		if (box.flows) {
+			mb_u64(m, box.fl.records);
+			mb_u64(m, box.fl.exports);
+			mb_u64(m, box.fl.lost[0]);
+			mb_u64(m, box.fl.lost[1]);
+			mb_u64(m, box.fl.lost[2]);
+			mb_u64(m, box.fl.overruns);
+		}
 	}
 }
 

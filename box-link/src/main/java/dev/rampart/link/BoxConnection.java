@@ -224,9 +224,12 @@ public final class BoxConnection implements AutoCloseable {
         if (!in.atEnd())
             spool = java.util.Optional.of(new BoxStatus.Spool(in.i64(), in.i64(), in.i64(), in.i64(), in.i64(), in.i64(),
                     in.i64(), in.i64(), in.i32(), in.i32()));
+        java.util.Optional<BoxStatus.KernelFlows> kflows = java.util.Optional.empty();
+        if (!in.atEnd())
+            kflows = java.util.Optional.of(new BoxStatus.KernelFlows(in.i64(), in.i64(), in.i64(), in.i64(), in.i64(), in.i64()));
         BoxStatus.PeerKind kind = pk == 1 ? BoxStatus.PeerKind.SSH : pk == 2 ? BoxStatus.PeerKind.SERIAL : BoxStatus.PeerKind.LOCAL;
         return new BoxStatus(version, backend, running, BoxStatus.TableState.values()[Math.min(st, 2)], confirmed, left,
-                rules, uptime, new BoxStatus.Peer(kind, ca, cp, sa, sp), errs, retrans, last, spool);
+                rules, uptime, new BoxStatus.Peer(kind, ca, cp, sa, sp), errs, retrans, last, spool, kflows);
     }
 
     public byte[] ping(byte[] data) throws BoxException {
