@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,144 @@ int box_use_kernel(struct box *b, char *err, size_t errlen)
 	b->nl = nl;
 	b->rate = 0;
 	return 0;
+}
+
+int box_flows_subscribe(struct box *b)
+{
+	struct rnl *nl;
+	int ret;
+
+	/* The flow log gets a socket of its own: rnl_transact on b->nl skips multicast messages. */
+	nl = calloc(1, sizeof(*nl));
+	ret = nl ? rnl_open(nl) : -ENOMEM;
+	if (!ret) {
+		ret = rnl_flows_subscribe(nl);
+		if (ret)
+			rnl_close(nl);
+	}
+	if (ret) {
+		/* Tables still work without it; say so rather than refuse to run. */
+		snprintf(b->flow_note, sizeof(b->flow_note),
+			 "no kernel flow log: cannot subscribe to the module's \"flows\" group: %s", strerror(-ret));
+		free(nl);
+		return -1;
+	}
+	b->flows = nl;
+	return 0;
+}
+
+int box_flows_fd(const struct box *b)
+{
+	return b->flows ? b->flows->fd : -1;
+}
+
+static uint32_t ifindex_of(const char name[16])
+{
+	char n[17];
+
+	memcpy(n, name, 16);
+	n[16] = 0;
+	/* An interface gone since the packet passed reads as 0, like "none". */
+	return n[0] ? if_nametoindex(n) : 0;
+}
+
+static int flow_record(void *arg, uint64_t export_seq, const struct rampart_flow_record *f)
+{
+	struct box *b = arg;
+	struct record r;
+
+	if (export_seq != b->fl_export) {
+		b->fl_export = export_seq;
+		b->fl_export_records = 0;
+	}
+	b->fl_export_records++;
+	memset(&r, 0, sizeof(r));
+	r.time_ms = f->last_ms;
+	r.generation = f->generation;
+	r.hook = f->hook;
+	r.verdict = f->verdict;
+	r.proto = f->proto;
+	r.v4 = f->family == 4;
+	memcpy(r.src, f->src, 16);
+	memcpy(r.dst, f->dst, 16);
+	/* ICMP flows carry type and code in the destination port, type * 256 + code, as NetFlow
+	 * and IPFIX collectors (nfdump) read it; the kernel leaves its port fields 0 for them. */
+	if (f->proto == 1 || f->proto == 58) {
+		r.sport = 0;
+		r.dport = (uint16_t)(f->icmp_type << 8 | f->icmp_code);
+	} else {
+		r.sport = f->sport;
+		r.dport = f->dport;
+	}
+	r.rule_id = f->rule_id;
+	r.packets = f->packets;
+	r.bytes = f->bytes;
+	r.first_ms = f->first_ms;
+	r.last_ms = f->last_ms;
+	r.in_if = ifindex_of(f->iif);
+	r.out_if = ifindex_of(f->oif);
+	r.tcp_flags = f->tcp_flags;
+	box_add_record(b, &r);
+	b->fl.records++;
+	return 0;
+}
+
+static int flow_end(void *arg, const struct rnl_flow_end *e)
+{
+	struct box *b = arg;
+	uint32_t got = e->export_seq == b->fl_export ? b->fl_export_records : 0;
+	uint64_t lost = 0;
+	int i;
+
+	b->fl.exports++;
+	for (i = 0; i < 4 && i < RAMPART_FLOW_LOST_MAX; i++) {
+		b->fl.lost[i] += e->lost[i];
+		lost += e->lost[i];
+	}
+	if (got < e->records)
+		b->fl.short_exports++;
+	if (lost || got < e->records)
+		snprintf(b->flow_note, sizeof(b->flow_note),
+			 "kernel flow export %llu: %u of %u records received; the module reports lost since its "
+			 "last export: %llu packets (flow table full), %llu records (no listener), %llu records (send failed)",
+			 (unsigned long long)e->export_seq, got, e->records,
+			 (unsigned long long)e->lost[RAMPART_FLOW_LOST_TABLE_FULL],
+			 (unsigned long long)e->lost[RAMPART_FLOW_LOST_NO_LISTENER],
+			 (unsigned long long)e->lost[RAMPART_FLOW_LOST_SEND_FAILED]);
+	b->fl_export = 0;
+	b->fl_export_records = 0;
+	return 0;
+}
+
+int box_flows_read(struct box *b)
+{
+	struct rnl_flow_handler h = { flow_record, flow_end, b };
+	uint64_t before = b->fl.records;
+	int i, ret;
+
+	/* Bounded, so a flood of exports cannot starve the connections. */
+	for (i = 0; b->flows && i < 64; i++) {
+		ret = rnl_flows_read(b->flows, &h, 0);
+		if (ret == 0)
+			break;
+		if (ret == -ENOBUFS) {
+			b->fl.overruns++;
+			snprintf(b->flow_note, sizeof(b->flow_note),
+				 "kernel flow log: socket overrun (%llu so far); the module counts the records in a later "
+				 "export's send_failed", (unsigned long long)b->fl.overruns);
+			continue;
+		}
+		if (ret == -EPROTO) {
+			b->fl.malformed++;
+			snprintf(b->flow_note, sizeof(b->flow_note), "kernel flow log: a malformed message was not loaded");
+			continue;
+		}
+		if (ret < 0) {
+			snprintf(b->flow_note, sizeof(b->flow_note), "kernel flow log: %s", strerror(-ret));
+			break;
+		}
+	}
+	return (int)(b->fl.records - before);
 }
 
 struct counter_ctx {
@@ -519,6 +658,11 @@ void box_free(struct box *b)
 		rnl_close(b->nl);
 		free(b->nl);
 		b->nl = NULL;
+	}
+	if (b->flows) {
+		rnl_close(b->flows);
+		free(b->flows);
+		b->flows = NULL;
 	}
 	table_free(r);
 	if (c != r)

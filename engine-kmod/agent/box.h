@@ -48,6 +48,16 @@ struct rnl;
 struct ipfix;
 struct spool;
 
+/* Kernel flow log as the agent received it (uapi "Flow log"), counted since the agent started. */
+struct box_flow_stats {
+	uint64_t records;           /* records received and passed to box_add_record */
+	uint64_t exports;           /* ENDs received */
+	uint64_t lost[4];           /* sums of the ENDs' FLOW_LOST, enum rampart_flow_lost order */
+	uint64_t overruns;          /* ENOBUFS on the socket: the kernel counts the records in SEND_FAILED */
+	uint64_t short_exports;     /* ENDs announcing more records than arrived with their number */
+	uint64_t malformed;         /* messages the parser refused */
+};
+
 struct box {
 	struct table *running, *confirmed, *previous;
 	struct rnl *nl;             /* kernel backend: the module does the classifying and the revert */
@@ -62,11 +72,23 @@ struct box {
 	char last_event[200];       /* shown by status: last revert, load, restore */
 	struct ipfix *ipfix;        /* every new record is exported here when set (--ipfix) */
 	struct spool *spool;        /* where every record goes (spool.h); NULL: recent ring only */
+	struct rnl *flows;          /* kernel backend: subscribed to the flow log (a socket of its own) */
+	struct box_flow_stats fl;
+	uint64_t fl_export;         /* number of the export being received, and its records so far */
+	uint32_t fl_export_records;
+	char flow_note[200];        /* set when something worth logging happened in box_flows_read */
 };
 
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now_ms);
 /* Switches to the kernel backend (generic netlink to rampart.ko); 0, or -1 with err. */
 int box_use_kernel(struct box *b, char *err, size_t errlen);
+/* Kernel backend: the flow-log socket to poll (-1 without one), and reading what it holds: every
+ * record goes to box_add_record. Returns the records taken; flow_note says what to log. */
+/* Kernel backend: subscribes to the module's flow log; -1 with flow_note saying why not. Only an
+ * agent that reads the socket may subscribe: the module counts what it multicasts as delivered. */
+int box_flows_subscribe(struct box *b);
+int box_flows_fd(const struct box *b);
+int box_flows_read(struct box *b);
 /* Kernel backend: copies the module's per-rule counters into the running table's. */
 void box_refresh_counters(struct box *b);
 /* Loads the persisted confirmed table; 0 when none, 1 loaded, -1 refused (message in err). */

@@ -37,9 +37,10 @@
 #define OUT_LIMIT (16u << 20)
 
 enum { M_STATUS = 1, M_LOAD_BEGIN, M_LOAD_CHUNK, M_LOAD_COMMIT, M_CONFIRM, M_ROLLBACK, M_COUNTERS,
-       M_SUBSCRIBE, M_PING, M_LOAD_ABORT, M_SUBSCRIBE_FROM, M_ACK };
+       M_SUBSCRIBE, M_PING, M_LOAD_ABORT, M_SUBSCRIBE_FROM, M_ACK, M_SUBSCRIBE_FLOWS };
 enum { RS_OK = 0x80, RS_STATUS = 0x81, RS_LOAD_OFFSET = 0x82, RS_LOADED = 0x84, RS_COUNTERS = 0x87,
        RS_PONG = 0x89, RS_SUBSCRIBED = 0x8B, RS_ACKED = 0x8C, RS_RECORDS = 0xC0, RS_LOSS = 0xC1,
+       RS_FLOWS = 0xC2,
        RS_ERROR = 0xFF };
 enum { E_UNKNOWN = 1, E_MALFORMED, E_NO_UPLOAD, E_OFFSET, E_INFLATE, E_VERIFY, E_CONFIRM,
        E_NO_ROLLBACK, E_BACKEND, E_BUSY, E_SEQ_RANGE };
@@ -63,7 +64,7 @@ struct conn {
 	size_t pre_len;
 	uint64_t last_frame_ms, frames_seen;
 	int subscribed;
-	int spool_mode;             /* subscribed with SUBSCRIBE_FROM: LOSS items too */
+	int spool_mode;             /* 1: SUBSCRIBE_FROM, LOSS items too; 2: SUBSCRIBE_FLOWS, FLOWS items */
 	struct spool_cursor cur;
 	int peer_kind;
 	char peer_caddr[64], peer_saddr[64];
@@ -283,6 +284,15 @@ static void status_msg(struct conn *c, struct mb *m, uint32_t id)
 		mb_u64(m, st.write_errors);
 		mb_u32(m, st.segments);
 		mb_u32(m, st.quarantined);
+		/* Then, from an agent reading the kernel's flow log, its counters since start. */
+		if (box.flows) {
+			mb_u64(m, box.fl.records);
+			mb_u64(m, box.fl.exports);
+			mb_u64(m, box.fl.lost[0]);
+			mb_u64(m, box.fl.lost[1]);
+			mb_u64(m, box.fl.lost[2]);
+			mb_u64(m, box.fl.overruns);
+		}
 	}
 }
 
@@ -497,7 +507,8 @@ static void handle_message(void *ctx, const uint8_t *p, size_t n)
 		send_ok(c, id);
 		return;
 	}
-	case M_SUBSCRIBE_FROM: {
+	case M_SUBSCRIBE_FROM:
+	case M_SUBSCRIBE_FLOWS: {
 		struct spool_stats st;
 		uint64_t from;
 
@@ -516,7 +527,7 @@ static void handle_message(void *ctx, const uint8_t *p, size_t n)
 			return;
 		}
 		c->subscribed = 1;
-		c->spool_mode = 1;
+		c->spool_mode = type == M_SUBSCRIBE_FLOWS ? 2 : 1;
 		spool_cursor_at(&c->cur, from);
 		mb_start(&m, RS_SUBSCRIBED, id);
 		mb_u64(&m, st.spool_id);
@@ -591,7 +602,7 @@ static void push_records(struct conn *c)
 				continue;
 			}
 			if (!n) {
-				mb_start(&m, RS_RECORDS, 0);
+				mb_start(&m, c->spool_mode == 2 ? RS_FLOWS : RS_RECORDS, 0);
 				mb_u32(&m, 0);
 			}
 			mb_u64(&m, r->seq);
@@ -606,6 +617,15 @@ static void push_records(struct conn *c)
 			mb_u16(&m, r->dport);
 			mb_u32(&m, r->rule_id);
 			mb_u64(&m, r->generation);
+			if (c->spool_mode == 2) {
+				mb_u64(&m, r->packets);
+				mb_u64(&m, r->bytes);
+				mb_u64(&m, r->first_ms);
+				mb_u64(&m, r->last_ms);
+				mb_u32(&m, r->in_if);
+				mb_u32(&m, r->out_if);
+				mb_u16(&m, r->tcp_flags);
+			}
 			n++;
 		}
 		flush_records(c, &m, &n);
@@ -705,6 +725,12 @@ static void text_command(struct conn *c, char *line)
 				 (unsigned long long)st.bytes, (unsigned long long)st.max_bytes,
 				 (unsigned long long)st.lost[SPOOL_LOST_FULL]);
 		}
+		if (box.flows)
+			text_out(c, "flows     kernel: %llu records in %llu exports; lost in the kernel: %llu packets "
+				 "(table full), %llu records (no listener), %llu (send failed); %llu socket overruns\r\n",
+				 (unsigned long long)box.fl.records, (unsigned long long)box.fl.exports,
+				 (unsigned long long)box.fl.lost[0], (unsigned long long)box.fl.lost[1],
+				 (unsigned long long)box.fl.lost[2], (unsigned long long)box.fl.overruns);
 	} else if (!strcmp(cmd, "rules") || !strcmp(cmd, "counters")) {
 		int counters = cmd[0] == 'c';
 
@@ -750,9 +776,10 @@ static void text_command(struct conn *c, char *line)
 
 			fmt_addr(a, sizeof(a), r->src);
 			fmt_addr(d, sizeof(d), r->dst);
-			text_out(c, "#%-7llu %-7s %-6s proto %-3u %s:%u -> %s:%u rule %08x\r\n",
+			text_out(c, "#%-7llu %-7s %-6s proto %-3u %s:%u -> %s:%u rule %08x pkts %llu bytes %llu\r\n",
 				 (unsigned long long)r->seq, hooks[r->hook % 3], verdicts[r->verdict % 3],
-				 r->proto, a, r->sport, d, r->dport, r->rule_id);
+				 r->proto, a, r->sport, d, r->dport, r->rule_id, (unsigned long long)r->packets,
+				 (unsigned long long)r->bytes);
 		}
 	} else if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) {
 		conn_out(c, tty_banner, strlen(tty_banner));
@@ -1232,6 +1259,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rampartd: %s\n", err);
 		return 1;
 	}
+	if (box.nl && !restore_only) {
+		if (box_flows_subscribe(&box) == 0)
+			logf_("subscribed to the kernel flow log");
+		else
+			logf_("%s", box.flow_note);
+		box.flow_note[0] = 0;
+	}
 	r = box_restore(&box, err, sizeof(err));
 	if (restore_only) {
 		/* Run at boot before the network comes up (rampartd-restore.service): the box must
@@ -1277,9 +1311,9 @@ int main(int argc, char **argv)
 	logf_("serving (backend %s, state dir %s%s%s)", backend, state_dir, lfd >= 0 ? ", socket " : "",
 	      lfd >= 0 ? sock : "");
 	while (!stop) {
-		struct pollfd pf[MAX_CONNS + 1];
-		struct conn *idx[MAX_CONNS + 1];
-		int np = 0, i;
+		struct pollfd pf[MAX_CONNS + 2];
+		struct conn *idx[MAX_CONNS + 2];
+		int np = 0, i, flow_pi = -1;
 		uint64_t now;
 
 		if (lfd >= 0) {
@@ -1296,11 +1330,26 @@ int main(int argc, char **argv)
 			pf[np].events = POLLIN | (c->out_len && c->out_fd == c->in_fd ? POLLOUT : 0);
 			idx[np++] = c;
 		}
+		if (box_flows_fd(&box) >= 0) {
+			flow_pi = np;
+			pf[np].fd = box_flows_fd(&box);
+			pf[np].events = POLLIN;
+			idx[np++] = NULL;
+		}
 		poll(pf, (nfds_t)np, 20);
 		now = mono_ms();
+		if (flow_pi >= 0 && (pf[flow_pi].revents & (POLLIN | POLLERR))) {
+			box_flows_read(&box);
+			if (box.flow_note[0]) {
+				logf_("%s", box.flow_note);
+				box.flow_note[0] = 0;
+			}
+		}
 		for (i = 0; i < np; i++) {
 			struct conn *c = idx[i];
 
+			if (i == flow_pi)
+				continue;
 			if (!c) {
 				if (pf[i].revents & POLLIN) {
 					int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -1375,6 +1424,17 @@ int main(int argc, char **argv)
 	}
 	if (lfd >= 0)
 		unlink(sock);
+	/* What the module already multicast to us counts as delivered there: take it before going. */
+	if (box.flows) {
+		box_flows_read(&box);
+		if (box.flow_note[0])
+			logf_("%s", box.flow_note);
+		logf_("kernel flow log at exit: %llu records in %llu exports, lost in the kernel %llu packets "
+		      "(table full), %llu records (no listener), %llu (send failed), %llu socket overruns",
+		      (unsigned long long)box.fl.records, (unsigned long long)box.fl.exports,
+		      (unsigned long long)box.fl.lost[0], (unsigned long long)box.fl.lost[1],
+		      (unsigned long long)box.fl.lost[2], (unsigned long long)box.fl.overruns);
+	}
 	if (ipfix.ncol) {
 		char ix[1024];
 

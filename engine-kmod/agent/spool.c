@@ -122,9 +122,19 @@ static void encode_record(uint8_t e[SPOOL_REC_ENTRY], const struct record *r)
 	rl_put16(b + 52, r->sport);
 	rl_put16(b + 54, r->dport);
 	rl_put32(b + 56, r->rule_id);
+	rl_put64(b + 60, r->packets);
+	rl_put64(b + 68, r->bytes);
+	rl_put64(b + 76, r->first_ms);
+	rl_put64(b + 84, r->last_ms);
+	rl_put32(b + 92, r->in_if);
+	rl_put32(b + 96, r->out_if);
+	rl_put16(b + 100, r->tcp_flags);
+	rl_put16(b + 102, 0);
 	seal(e, SPOOL_REC_ENTRY);
 }
 
+/* Entries of SPOOL_REC_ENTRY_V1 bytes (written before the counters were kept) decode with
+ * packets 0: "not known", which readers must not take for a count. */
 static void decode_record(const uint8_t *e, struct record *r)
 {
 	const uint8_t *b = e + 16;
@@ -142,6 +152,15 @@ static void decode_record(const uint8_t *e, struct record *r)
 	r->sport = rl_get16(b + 52);
 	r->dport = rl_get16(b + 54);
 	r->rule_id = rl_get32(b + 56);
+	if (rl_get16(e + 4) >= SPOOL_REC_ENTRY) {
+		r->packets = rl_get64(b + 60);
+		r->bytes = rl_get64(b + 68);
+		r->first_ms = rl_get64(b + 76);
+		r->last_ms = rl_get64(b + 84);
+		r->in_if = rl_get32(b + 92);
+		r->out_if = rl_get32(b + 96);
+		r->tcp_flags = rl_get16(b + 100);
+	}
 }
 
 static void encode_loss(uint8_t e[SPOOL_LOSS_ENTRY], uint64_t first, uint64_t count, unsigned reason, int open)
@@ -166,7 +185,7 @@ static size_t entry_ok(const uint8_t *p, size_t avail)
 	len = rl_get16(p + 4);
 	if (len < ENTRY_MIN || len > avail || (p[7] != 0 && !(p[6] == T_LOSS && p[7] == F_OPEN)))
 		return 0;
-	if (!((p[6] == T_RECORD && len >= SPOOL_REC_ENTRY) || (p[6] == T_LOSS && len >= SPOOL_LOSS_ENTRY)))
+	if (!((p[6] == T_RECORD && len >= SPOOL_REC_ENTRY_V1) || (p[6] == T_LOSS && len >= SPOOL_LOSS_ENTRY)))
 		return 0;
 	if (rl_crc32c(p + 4, len - 4) != rl_get32(p))
 		return 0;

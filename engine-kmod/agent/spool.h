@@ -84,7 +84,9 @@ void spool_close(struct spool *s);
 
 /* Entry and header sizes (for tests and size planning). */
 #define SPOOL_HDR 32
-#define SPOOL_REC_ENTRY 76
+/* Record entries: 76 bytes before flow counters were kept (still read), 120 since. */
+#define SPOOL_REC_ENTRY_V1 76
+#define SPOOL_REC_ENTRY 120
 #define SPOOL_LOSS_ENTRY 32
 
 #endif

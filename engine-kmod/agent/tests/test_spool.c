@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "../spool.h"
+#include "../link.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -81,6 +82,13 @@ static void make(struct record *r, uint64_t k)
 	r->sport = (uint16_t)(1000 + k);
 	r->dport = 443;
 	r->rule_id = (uint32_t)(k * 31);
+	r->packets = 1 + k % 1000;
+	r->bytes = 84 * r->packets + k;
+	r->first_ms = r->time_ms - 500;
+	r->last_ms = r->time_ms;
+	r->in_if = 2 + k % 3;
+	r->out_if = k % 5;
+	r->tcp_flags = (uint16_t)(k & 0x3f);
 }
 
 static int same(const struct record *a, uint64_t k)
@@ -298,8 +306,8 @@ static void test_torn_tail(void)
 
 static void test_corrupt_segments(void)
 {
-	char *dir = fresh_dir(), seg1[600], seg3[600], last[600], cdir[300];
-	struct spool *s = open_spool(dir, 64 << 10); /* 8 KiB segments: ~107 records each */
+	char *dir = fresh_dir(), want[100], seg1[600], seg3[600], last[600], cdir[300];
+	struct spool *s = open_spool(dir, 96 << 10); /* 12 KiB segments: 103 records each */
 	static struct readout o;
 	struct spool_stats st;
 	uint64_t i, first1, first2, first3, first4, in_range = 0;
@@ -322,8 +330,9 @@ static void test_corrupt_segments(void)
 	/* A flipped bit inside an entry of segment 1, and a damaged header of segment 3. */
 	flip_byte(seg1, SPOOL_HDR + 10 * SPOOL_REC_ENTRY + 40);
 	flip_byte(seg3, 9);
-	s = open_spool(dir, 64 << 10);
-	CHECK(strstr(logbuf, "is corrupt (entry at byte offset 792 fails its checks") != NULL
+	s = open_spool(dir, 96 << 10);
+	snprintf(want, sizeof(want), "is corrupt (entry at byte offset %d fails its checks", SPOOL_HDR + 10 * SPOOL_REC_ENTRY);
+	CHECK(strstr(logbuf, want) != NULL
 	      && strstr(logbuf, "is corrupt (bad segment header)") != NULL && strstr(logbuf, "not loaded") != NULL,
 	      "both corruptions reported: %s", logbuf);
 	snprintf(cdir, sizeof(cdir), "%s/spool/corrupt", dir);
@@ -346,7 +355,7 @@ static void test_corrupt_segments(void)
 	spool_close(s);
 
 	/* The holes survive another restart (the quarantined files explain them). */
-	s = open_spool(dir, 64 << 10);
+	s = open_spool(dir, 96 << 10);
 	read_all(s, 0, &o);
 	CHECK(o.nloss == 2 && o.losses[1].reason == SPOOL_LOST_CORRUPT, "holes still explained after a restart");
 
@@ -356,7 +365,7 @@ static void test_corrupt_segments(void)
 	spool_close(s);
 	nth_segment(dir, 3, last, sizeof(last)); /* 0, 2, 4, 5 remain: index 3 is the newest */
 	flip_byte(last, SPOOL_HDR + 2 * SPOOL_REC_ENTRY + 20);
-	s = open_spool(dir, 64 << 10);
+	s = open_spool(dir, 96 << 10);
 	{
 		struct spool_stats st2;
 		struct record r;
@@ -459,7 +468,7 @@ static void test_full(void)
 static void test_ack(void)
 {
 	char *dir = fresh_dir(), sdir[200];
-	struct spool *s = open_spool(dir, 64 << 10);
+	struct spool *s = open_spool(dir, 96 << 10);
 	static struct readout o;
 	struct spool_stats st;
 	char err[200];
@@ -481,7 +490,7 @@ static void test_ack(void)
 	del = spool_ack(s, 599, err, sizeof(err));
 	CHECK(count_files(sdir, ".seg") == 1, "all but the newest segment deleted (%d)", count_files(sdir, ".seg"));
 	spool_close(s);
-	s = open_spool(dir, 64 << 10);
+	s = open_spool(dir, 96 << 10);
 	spool_stats(s, &st);
 	CHECK(st.next_seq == 600 && st.segments == 1, "after a restart: next %llu, %u segment",
 	      (unsigned long long)st.next_seq, st.segments);
@@ -491,8 +500,78 @@ static void test_ack(void)
 	rm_rf(dir);
 }
 
+/*
+ * A spool written before entries held the flow counters (76-byte records, docs/protocol.md
+ * section 9): it still loads, its records read with packets 0 ("not known"), and new records
+ * continue the numbering in the longer format.
+ */
+static void test_v1_entries(void)
+{
+	char *dir = fresh_dir(), path[300];
+	uint8_t h[SPOOL_HDR], e[SPOOL_REC_ENTRY_V1];
+	static struct spool_item it[16];
+	struct spool_cursor c;
+	struct spool *s;
+	struct record r;
+	uint64_t k;
+	int fd, n, ok = 1;
+
+	snprintf(path, sizeof(path), "%s/spool", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/spool/%016llx.seg", dir, 0ull);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	memset(h, 0, sizeof(h));
+	memcpy(h, "RSPL", 4);
+	rl_put16(h + 4, 1);
+	rl_put16(h + 6, SPOOL_HDR);
+	rl_put64(h + 8, 0);
+	rl_put64(h + 16, 0x1234);
+	rl_put32(h + 28, rl_crc32c(h, 28));
+	CHECK(write(fd, h, sizeof(h)) == (ssize_t)sizeof(h), "header written");
+	for (k = 0; k < 3; k++) {
+		uint8_t *b = e + 16;
+
+		make(&r, k);
+		memset(e, 0, sizeof(e));
+		rl_put16(e + 4, SPOOL_REC_ENTRY_V1);
+		e[6] = 1;
+		rl_put64(e + 8, k);
+		rl_put64(b, r.time_ms);
+		rl_put64(b + 8, r.generation);
+		b[16] = r.hook; b[17] = r.verdict; b[18] = r.proto; b[19] = r.v4;
+		memcpy(b + 20, r.src, 16);
+		memcpy(b + 36, r.dst, 16);
+		rl_put16(b + 52, r.sport);
+		rl_put16(b + 54, r.dport);
+		rl_put32(b + 56, r.rule_id);
+		rl_put32(e, rl_crc32c(e + 4, sizeof(e) - 4));
+		CHECK(write(fd, e, sizeof(e)) == (ssize_t)sizeof(e), "entry written");
+	}
+	close(fd);
+	s = open_spool(dir, 64 << 20);
+	make(&r, 3);
+	CHECK(spool_append(s, &r) == 0 && r.seq == 3, "a new record after three old ones gets 3 (%llu)",
+	      (unsigned long long)r.seq);
+	spool_sync(s);
+	spool_cursor_at(&c, 0);
+	n = spool_read(s, &c, it, 16);
+	CHECK(n == 4, "4 records read (%d)", n);
+	for (k = 0; n == 4 && k < 3; k++) {
+		make(&r, k);
+		ok &= !it[k].loss && it[k].rec.seq == k && it[k].rec.time_ms == r.time_ms && it[k].rec.rule_id == r.rule_id
+		      && it[k].rec.sport == r.sport && !memcmp(it[k].rec.src, r.src, 16) && it[k].rec.packets == 0
+		      && it[k].rec.bytes == 0 && it[k].rec.last_ms == 0;
+	}
+	CHECK(ok, "old entries decode with their fields and packets 0");
+	CHECK(n == 4 && same(&it[3].rec, 3) && it[3].rec.packets == 4 && it[3].rec.bytes == 84 * 4 + 3
+	      && it[3].rec.in_if == 2 && it[3].rec.tcp_flags == 3, "the new entry keeps its counters");
+	spool_close(s);
+	rm_rf(dir);
+}
+
 int main(void)
 {
+	test_v1_entries();
 	test_round_trip();
 	test_torn_tail();
 	test_corrupt_segments();

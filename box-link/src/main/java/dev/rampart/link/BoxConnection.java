@@ -51,9 +51,11 @@ public final class BoxConnection implements AutoCloseable {
     }
 
     static final int STATUS = 1, LOAD_BEGIN = 2, LOAD_CHUNK = 3, LOAD_COMMIT = 4, CONFIRM = 5, ROLLBACK = 6,
-            COUNTERS = 7, SUBSCRIBE = 8, PING = 9, LOAD_ABORT = 10, SUBSCRIBE_FROM = 11, ACK = 12;
+            COUNTERS = 7, SUBSCRIBE = 8, PING = 9, LOAD_ABORT = 10, SUBSCRIBE_FROM = 11, ACK = 12,
+            SUBSCRIBE_FLOWS = 13;
     static final int R_OK = 0x80, R_STATUS = 0x81, R_LOAD_OFFSET = 0x82, R_LOADED = 0x84, R_COUNTERS = 0x87,
-            R_PONG = 0x89, R_SUBSCRIBED = 0x8B, R_ACKED = 0x8C, R_RECORDS = 0xC0, R_LOSS = 0xC1, R_ERROR = 0xFF;
+            R_PONG = 0x89, R_SUBSCRIBED = 0x8B, R_ACKED = 0x8C, R_RECORDS = 0xC0, R_LOSS = 0xC1, R_FLOWS = 0xC2,
+            R_ERROR = 0xFF;
 
     /** The box's spool stream (docs/protocol.md section 9): records and lost ranges, in sequence order. */
     public interface SpoolListener {
@@ -148,7 +150,9 @@ public final class BoxConnection implements AutoCloseable {
             old.close();
         }
         current = openWithRetries(true);
-        if (spoolListener != null) request(SUBSCRIBE_FROM, new Le.Out().u64(spoolNext).toArray(), R_SUBSCRIBED);
+        if (spoolListener != null)
+            request(supportsFlowCounters() ? SUBSCRIBE_FLOWS : SUBSCRIBE_FROM, new Le.Out().u64(spoolNext).toArray(),
+                    R_SUBSCRIBED);
         else if (recordSink != null) request(SUBSCRIBE, new byte[] {1}, R_OK);
     }
 
@@ -220,9 +224,12 @@ public final class BoxConnection implements AutoCloseable {
         if (!in.atEnd())
             spool = java.util.Optional.of(new BoxStatus.Spool(in.i64(), in.i64(), in.i64(), in.i64(), in.i64(), in.i64(),
                     in.i64(), in.i64(), in.i32(), in.i32()));
+        java.util.Optional<BoxStatus.KernelFlows> kflows = java.util.Optional.empty();
+        if (!in.atEnd())
+            kflows = java.util.Optional.of(new BoxStatus.KernelFlows(in.i64(), in.i64(), in.i64(), in.i64(), in.i64(), in.i64()));
         BoxStatus.PeerKind kind = pk == 1 ? BoxStatus.PeerKind.SSH : pk == 2 ? BoxStatus.PeerKind.SERIAL : BoxStatus.PeerKind.LOCAL;
         return new BoxStatus(version, backend, running, BoxStatus.TableState.values()[Math.min(st, 2)], confirmed, left,
-                rules, uptime, new BoxStatus.Peer(kind, ca, cp, sa, sp), errs, retrans, last, spool);
+                rules, uptime, new BoxStatus.Peer(kind, ca, cp, sa, sp), errs, retrans, last, spool, kflows);
     }
 
     public byte[] ping(byte[] data) throws BoxException {
@@ -262,6 +269,14 @@ public final class BoxConnection implements AutoCloseable {
         }
     }
 
+    /** Whether the box streams records with their flow counters (SUBSCRIBE_FLOWS, capability bit 5). */
+    public boolean supportsFlowCounters() {
+        Session s = current;
+        synchronized (s.link) {
+            return (s.link.peerCapabilities() & Link.CAP_FLOWS) != 0;
+        }
+    }
+
     /**
      * Streams the box's spool from {@code fromSeq} on: every number from there is delivered once,
      * in order, either in a record or inside a {@link Loss}. After a {@link #reconnect} the stream
@@ -274,7 +289,9 @@ public final class BoxConnection implements AutoCloseable {
         spoolNext = fromSeq;
         spoolListener = listener;
         try {
-            Le.In in = request(SUBSCRIBE_FROM, new Le.Out().u64(fromSeq).toArray(), R_SUBSCRIBED);
+            // Same stream either way; an agent with counters sends each record's packets and bytes.
+            Le.In in = request(supportsFlowCounters() ? SUBSCRIBE_FLOWS : SUBSCRIBE_FROM,
+                    new Le.Out().u64(fromSeq).toArray(), R_SUBSCRIBED);
             return new SpoolPosition(in.i64(), in.i64(), in.i64());
         } catch (BoxException e) {
             spoolListener = null;
@@ -527,7 +544,7 @@ public final class BoxConnection implements AutoCloseable {
         @Override public void message(byte[] m) {
             if (m.length < 5) return;
             int type = m[0] & 0xff, id = Le.i32(m, 1);
-            if ((type == R_RECORDS || type == R_LOSS) && id == 0) {
+            if ((type == R_RECORDS || type == R_LOSS || type == R_FLOWS) && id == 0) {
                 pushes.add(m);
                 return;
             }
@@ -581,6 +598,7 @@ public final class BoxConnection implements AutoCloseable {
     }
 
     private static void parseRecords(byte[] m, Consumer<FlowRecord> sink) {
+        boolean counted = (m[0] & 0xff) == R_FLOWS;
         try {
             Le.In in = new Le.In(m, 5);
             int n = in.i32();
@@ -595,7 +613,16 @@ public final class BoxConnection implements AutoCloseable {
                     src = java.util.Arrays.copyOfRange(src, 12, 16);
                     dst = java.util.Arrays.copyOfRange(dst, 12, 16);
                 }
-                sink.accept(new FlowRecord(seq, time, hook, verdict, proto, src, dst, sport, dport, rule, gen));
+                if (!counted) {
+                    sink.accept(new FlowRecord(seq, time, hook, verdict, proto, src, dst, sport, dport, rule, gen));
+                    continue;
+                }
+                long packets = in.i64(), bytes = in.i64(), first = in.i64(), last = in.i64();
+                long inIf = in.u32(), outIf = in.u32();
+                int flags = in.u16();
+                // 0 packets: spooled before the box kept counters.
+                sink.accept(new FlowRecord(seq, time, hook, verdict, proto, src, dst, sport, dport, rule, gen,
+                        packets == 0 ? FlowRecord.UNKNOWN : packets, bytes, first, last, inIf, outIf, flags));
             }
         } catch (BoxException e) {
             // A malformed push is dropped; requests still work.

@@ -9,10 +9,24 @@ package dev.rampart.link;
  *                        from SSH_CONNECTION (what the lockout check protects)
  * @param linkErrors      frames the box dropped on this session: bad header, bad CRC, malformed
  * @param spool           the flow-record spool, when the agent has one (it appends these fields)
+ * @param kernelFlows     the kernel flow log as the agent received it, when it reads one (appended
+ *                        after the spool's fields)
  */
 public record BoxStatus(String agentVersion, String backend, long runningGeneration, TableState state,
                         long confirmedGeneration, int confirmSecondsLeft, int rules, long uptimeMs, Peer peer,
-                        long[] linkErrors, long boxRetransmits, String lastEvent, java.util.Optional<Spool> spool) {
+                        long[] linkErrors, long boxRetransmits, String lastEvent, java.util.Optional<Spool> spool,
+                        java.util.Optional<KernelFlows> kernelFlows) {
+
+    /**
+     * Counted by the agent since it started, from the module's exports.
+     *
+     * @param lostTableFull    packets the module could not record: their flow was new and its table full
+     * @param lostNoListener   records exported while no agent was subscribed
+     * @param lostSendFailed   records the module could not allocate a message for or deliver
+     * @param overruns         times the agent's socket overflowed (those records are in lostSendFailed)
+     */
+    public record KernelFlows(long records, long exports, long lostTableFull, long lostNoListener, long lostSendFailed,
+                              long overruns) {}
 
     /**
      * @param nextSeq      the number the next record will get

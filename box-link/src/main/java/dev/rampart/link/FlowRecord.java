@@ -4,13 +4,31 @@ package dev.rampart.link;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** One flow record pushed by the box: which rule of which table decided which packet. */
+/**
+ * One flow record pushed by the box: which rule of which table decided which traffic. From an
+ * agent with flow counters (capability bit 5) it carries the flow's packets, bytes, first and last
+ * packet time, interface indices and TCP flags; otherwise, and for records the box spooled before
+ * it kept counters, {@code packets} is {@link #UNKNOWN} and the other counters are 0.
+ */
 public record FlowRecord(long seq, long timeMs, int hook, int verdict, int proto, byte[] src, byte[] dst,
-                         int sport, int dport, long ruleId, long generation) {
+                         int sport, int dport, long ruleId, long generation, long packets, long bytes,
+                         long firstMs, long lastMs, long inIf, long outIf, int tcpFlags) {
+    /** {@link #packets} of a record whose counts the box did not send. */
+    public static final long UNKNOWN = -1;
+
+    /** A record of the original stream (SUBSCRIBE, SUBSCRIBE_FROM): no counters. */
+    public FlowRecord(long seq, long timeMs, int hook, int verdict, int proto, byte[] src, byte[] dst,
+                      int sport, int dport, long ruleId, long generation) {
+        this(seq, timeMs, hook, verdict, proto, src, dst, sport, dport, ruleId, generation, UNKNOWN, 0, 0, 0, 0, 0, 0);
+    }
+
+    public boolean hasCounters() { return packets != UNKNOWN; }
+
     public String describe() {
         return "#" + seq + " " + new String[] {"input", "forward", "output"}[hook % 3] + " "
                 + new String[] {"accept", "drop", "reject"}[verdict % 3] + " proto " + proto + " " + addr(src) + ":"
-                + sport + " -> " + addr(dst) + ":" + dport + " rule " + Long.toHexString(ruleId);
+                + sport + " -> " + addr(dst) + ":" + dport + " rule " + Long.toHexString(ruleId)
+                + (hasCounters() ? " packets " + packets + " bytes " + bytes : "");
     }
 
     private static String addr(byte[] a) {

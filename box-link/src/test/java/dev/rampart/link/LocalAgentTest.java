@@ -250,6 +250,14 @@ class LocalAgentTest {
             }
             assertTrue(copy.size() >= 20, "records received: " + copy.size());
             for (int i = 0; i < copy.size(); i++) assertEquals(40 + i, copy.get(i).seq(), "in order from 40");
+            // The simulator's records stand for one packet each; their counts survive the spool.
+            assertTrue(c.supportsFlowCounters());
+            for (FlowRecord r : copy) {
+                assertEquals(1, r.packets(), "packets of " + r.describe());
+                assertTrue(r.bytes() >= 20 && r.bytes() <= 65535, "bytes of " + r.describe());
+                assertEquals(r.timeMs(), r.firstMs());
+                assertEquals(r.timeMs(), r.lastMs());
+            }
             c.unsubscribe();
             BoxConnection.AckResult a = c.ack(30);
             assertEquals(0, a.segmentsDeleted(), "the newest segment is never deleted");

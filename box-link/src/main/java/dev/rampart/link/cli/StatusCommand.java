@@ -26,6 +26,9 @@ public final class StatusCommand extends BoxCommand {
             s.spool().ifPresent(sp -> out().printf("spool      seq %d..%d kept, %d of %d bytes, %d records lost because it was full%s%n",
                     sp.oldestSeq(), sp.nextSeq() - 1, sp.bytes(), sp.maxBytes(), sp.lostFull(),
                     sp.quarantined() > 0 ? ", " + sp.quarantined() + " corrupt segments set aside" : ""));
+            s.kernelFlows().ifPresent(k -> out().printf("flow log   %d records in %d exports from the kernel; lost there: %d packets"
+                    + " (flow table full), %d records (no listener), %d records (send failed); %d socket overruns%n",
+                    k.records(), k.exports(), k.lostTableFull(), k.lostNoListener(), k.lostSendFailed(), k.overruns()));
             return OK;
         }
     }

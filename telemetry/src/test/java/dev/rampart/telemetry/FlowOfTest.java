@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+package dev.rampart.telemetry;
+
+import dev.rampart.link.FlowRecord;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What the database gets from a pushed record, with and without the flow counters. */
+class FlowOfTest {
+    private static final byte[] A = {10, 0, 0, 1}, B = {10, 0, 0, 2};
+
+    @Test void aRecordWithCountersKeepsThem() {
+        FlowRecord r = new FlowRecord(7, 1_700_000_000_500L, 0, 0, 17, A, B, 40000, 9999, 0x1234, 0xabc,
+                40, 5120, 1_700_000_000_000L, 1_700_000_000_500L, 1, 0, 0);
+        Flow f = Flow.of("box1", r);
+        assertEquals(40, f.packets());
+        assertEquals(5120, f.bytes());
+        assertEquals("1", f.inIface());
+        assertEquals("", f.outIface());
+        assertEquals("10.0.0.1", f.src());
+        assertEquals(9999, f.dstPort());
+    }
+
+    @Test void aRecordWithoutCountersStandsForOnePacketOfUnknownSize() {
+        Flow f = Flow.of("box1", new FlowRecord(8, 1L, 0, 1, 6, A, B, 1, 22, 5, 6));
+        assertEquals(1, f.packets());
+        assertEquals(0, f.bytes());
+        assertEquals("", f.inIface());
+    }
+}
