@@ -38,7 +38,7 @@ public final class FakeBox implements Box {
     @Override
     public BoxStatus status() throws BoxException {
         check();
-        return new BoxStatus("0.test", "sim", running, state, confirmed, confirmLeft, rules, 1000, peer, new long[3], 0, "", java.util.Optional.empty());
+        return new BoxStatus("0.test", "sim", running, state, confirmed, confirmLeft, rules, 1000, peer, new long[3], 0, "", java.util.Optional.empty(), java.util.Optional.empty());
     }
 
     @Override
