@@ -277,12 +277,12 @@ final class FlowBlock {
             proto.u8(f.proto());
             family.u8(f.family());
         }
-        Map<String, Integer> addrIds = new HashMap<>();
-        List<byte[]> addrList = new ArrayList<>();
+        Dict<String, byte[]> addrDict = new Dict<>(FlowBlock::raw);
+        List<byte[]> addrList = addrDict.values;
         Out src = new Out(n * 2), dst = new Out(n * 2);
         for (Flow f : flows) {
-            src.varint(addrIds.computeIfAbsent(f.src(), k -> { addrList.add(raw(k)); return addrList.size() - 1; }));
-            dst.varint(addrIds.computeIfAbsent(f.dst(), k -> { addrList.add(raw(k)); return addrList.size() - 1; }));
+            src.varint(addrDict.id(f.src()));
+            dst.varint(addrDict.id(f.dst()));
         }
         Out addrs = new Out(addrList.size() * 5 + 2);
         addrs.varint(addrList.size());
@@ -295,12 +295,12 @@ final class FlowBlock {
             sport.u16(f.srcPort());
             dport.u16(f.dstPort());
         }
-        Map<String, Integer> ifIds = new HashMap<>();
-        List<String> ifList = new ArrayList<>();
+        Dict<String, String> ifDict = new Dict<>(k -> k);
+        List<String> ifList = ifDict.values;
         Out in = new Out(n), out = new Out(n);
         for (Flow f : flows) {
-            in.varint(ifIds.computeIfAbsent(f.inIface(), k -> { ifList.add(k); return ifList.size() - 1; }));
-            out.varint(ifIds.computeIfAbsent(f.outIface(), k -> { ifList.add(k); return ifList.size() - 1; }));
+            in.varint(ifDict.id(f.inIface()));
+            out.varint(ifDict.id(f.outIface()));
         }
         Out ifaces = new Out(32);
         ifaces.varint(ifList.size());
@@ -309,10 +309,10 @@ final class FlowBlock {
             ifaces.varint(b.length);
             ifaces.write(b, 0, b.length);
         }
-        Map<Long, Integer> genIds = new HashMap<>();
-        List<Long> genList = new ArrayList<>();
+        Dict<Long, Long> genDict = new Dict<>(k -> k);
+        List<Long> genList = genDict.values;
         Out gen = new Out(n);
-        for (Flow f : flows) gen.varint(genIds.computeIfAbsent(f.generation(), k -> { genList.add(k); return genList.size() - 1; }));
+        for (Flow f : flows) gen.varint(genDict.id(f.generation()));
         Out gens = new Out(genList.size() * 8 + 1);
         gens.varint(genList.size());
         for (long g : genList) gens.u64(g);
@@ -425,6 +425,22 @@ final class FlowBlock {
     }
 
     // ---- byte helpers ---------------------------------------------------------------------------------
+
+    /** A per-block dictionary: each distinct key gets the next index, its stored form kept in that order. */
+    private static final class Dict<K, V> {
+        final Map<K, Integer> ids = new HashMap<>();
+        final List<V> values = new ArrayList<>();
+        final java.util.function.Function<K, V> stored;
+
+        Dict(java.util.function.Function<K, V> stored) { this.stored = stored; }
+
+        int id(K key) {
+            return ids.computeIfAbsent(key, k -> {
+                values.add(stored.apply(k));
+                return values.size() - 1;
+            });
+        }
+    }
 
     private static final class Out extends ByteArrayOutputStream {
         Out(int size) { super(Math.max(size, 8)); }

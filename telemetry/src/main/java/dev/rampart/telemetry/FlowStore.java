@@ -47,6 +47,8 @@ public final class FlowStore implements AutoCloseable {
     }
 
     private static final String SUMMARY = "box, first_seq, n, min_time, max_time, verdicts";
+    /** One block's encoded records, by its key. */
+    private static final String DATA_SQL = "SELECT data FROM flow_data WHERE box = ? AND first_seq = ?";
 
     private final Connection db;
     private final Dialect dialect;
@@ -264,7 +266,7 @@ public final class FlowStore implements AutoCloseable {
         });
         Predicate<FlowBlock.Row> maybe = summaryTest(filter);
         List<Flow> found = new ArrayList<>();
-        try (PreparedStatement data = db.prepareStatement("SELECT data FROM flow_data WHERE box = ? AND first_seq = ?")) {
+        try (PreparedStatement data = db.prepareStatement(DATA_SQL)) {
             summaries(w, host.isPresent(), r -> {
                 // Every later block ends no later than this one: once the page's last row is
                 // newer than this block's newest record, nothing further can enter the page.
@@ -487,7 +489,7 @@ public final class FlowStore implements AutoCloseable {
     }
 
     private FlowBlock block(FlowBlock.Row r) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("SELECT data FROM flow_data WHERE box = ? AND first_seq = ?")) {
+        try (PreparedStatement ps = db.prepareStatement(DATA_SQL)) {
             return FlowBlock.decode(r.box(), r.firstSeq(), r.minTime(), data(ps, r));
         }
     }
@@ -535,7 +537,7 @@ public final class FlowStore implements AutoCloseable {
     }
 
     private void forEachBlock(Where w, BlockAction action) throws SQLException {
-        try (PreparedStatement data = db.prepareStatement("SELECT data FROM flow_data WHERE box = ? AND first_seq = ?")) {
+        try (PreparedStatement data = db.prepareStatement(DATA_SQL)) {
             summaries(w, false, r -> {
                 action.accept(FlowBlock.decode(r.box(), r.firstSeq(), r.minTime(), data(data, r)));
                 return true;
