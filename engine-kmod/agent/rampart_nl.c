@@ -232,6 +232,37 @@ out:
 	return ret;
 }
 
+/*
+ * The id of the family's multicast group of that name in a CTRL_ATTR_MCAST_GROUPS nest (a nest
+ * of nests, one per group: { MCAST_GRP_NAME, MCAST_GRP_ID }), or 0 when it has none.
+ */
+static uint32_t group_id(const struct nlattr *groups, const char *name)
+{
+	const uint8_t *p = payload(groups);
+	size_t left = groups->nla_len - NLA_HDRLEN;
+
+	while (left >= NLA_HDRLEN) {
+		const struct nlattr *g = (const struct nlattr *)p;
+		struct nlattr *gt[CTRL_ATTR_MCAST_GRP_MAX + 1];
+
+		if (g->nla_len < NLA_HDRLEN || g->nla_len > left)
+			break;
+		parse_attrs(p + NLA_HDRLEN, g->nla_len - NLA_HDRLEN, gt, CTRL_ATTR_MCAST_GRP_MAX);
+		if (gt[CTRL_ATTR_MCAST_GRP_NAME] && gt[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(payload(gt[CTRL_ATTR_MCAST_GRP_NAME]), name))
+			return get_u32(gt[CTRL_ATTR_MCAST_GRP_ID]);
+		if ((size_t)NLA_ALIGN(g->nla_len) >= left)
+			break;
+		left -= NLA_ALIGN(g->nla_len);
+		p += NLA_ALIGN(g->nla_len);
+	}
+	return 0;
+}
+
+/*
+ * Asks the controller once for the family: its id, and the flows multicast group's id, kept for
+ * rnl_flows_subscribe so that subscribing costs no second GETFAMILY round trip.
+ */
 static int resolve_family(struct rnl *nl)
 {
 	struct {
@@ -239,11 +270,15 @@ static int resolve_family(struct rnl *nl)
 		struct genlmsghdr g;
 		uint8_t attrs[64];
 	} req = { 0 };
-	uint8_t rx[8192];
 	struct nlattr *a = (struct nlattr *)req.attrs;
+	/* The answer lists every op and group of the family: more than a stack buffer should hold. */
+	uint8_t *rx = malloc(RX_SIZE);
 	ssize_t n;
 	struct nlmsghdr *h;
+	int ret = -ENOENT;
 
+	if (!rx)
+		return -ENOMEM;
 	a->nla_type = CTRL_ATTR_FAMILY_NAME;
 	a->nla_len = NLA_HDRLEN + sizeof(RAMPART_GENL_NAME);
 	memcpy(req.attrs + NLA_HDRLEN, RAMPART_GENL_NAME, sizeof(RAMPART_GENL_NAME));
@@ -253,11 +288,10 @@ static int resolve_family(struct rnl *nl)
 	req.h.nlmsg_seq = ++nl->seq;
 	req.g.cmd = CTRL_CMD_GETFAMILY;
 	req.g.version = 1;
-	if (send(nl->fd, &req, req.h.nlmsg_len, 0) < 0)
-		return -errno;
-	n = recv(nl->fd, rx, sizeof(rx), 0);
-	if (n < 0)
-		return -errno;
+	if (send(nl->fd, &req, req.h.nlmsg_len, 0) < 0 || (n = recv(nl->fd, rx, RX_SIZE, 0)) < 0) {
+		ret = -errno;
+		goto out;
+	}
 	for (h = (struct nlmsghdr *)rx; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 		struct nlattr *tb[CTRL_ATTR_MAX + 1];
 
@@ -266,16 +300,24 @@ static int resolve_family(struct rnl *nl)
 
 			snprintf(nl->err_msg, sizeof(nl->err_msg),
 				 "generic netlink family \"rampart\" not found: is rampart.ko loaded?");
-			return err ? err : -ENOENT;
+			ret = err ? err : -ENOENT;
+			goto out;
 		}
+		if (h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+			break;
 		parse_attrs((uint8_t *)h + NLMSG_HDRLEN + GENL_HDRLEN,
 			    h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb, CTRL_ATTR_MAX);
 		if (tb[CTRL_ATTR_FAMILY_ID]) {
 			memcpy(&nl->family, payload(tb[CTRL_ATTR_FAMILY_ID]), 2);
-			return 0;
+			if (tb[CTRL_ATTR_MCAST_GROUPS])
+				nl->flows_group = group_id(tb[CTRL_ATTR_MCAST_GROUPS], RAMPART_GENL_MCGRP_FLOWS);
+			ret = 0;
+			goto out;
 		}
 	}
-	return -ENOENT;
+out:
+	free(rx);
+	return ret;
 }
 
 int rnl_open(struct rnl *nl)
@@ -622,83 +664,16 @@ void rnl_format_addr(const uint8_t a[16], char *buf, size_t n)
 
 /* ---- flow log ------------------------------------------------------------------------------ */
 
-/* The id of the family's multicast group of that name, from the controller. */
-static int resolve_group(struct rnl *nl, const char *name, uint32_t *id)
-{
-	struct {
-		struct nlmsghdr h;
-		struct genlmsghdr g;
-		uint8_t attrs[64];
-	} req = { 0 };
-	struct nlattr *a = (struct nlattr *)req.attrs;
-	uint8_t *rx = malloc(RX_SIZE);
-	struct nlmsghdr *h;
-	ssize_t n;
-	int ret = -ENOENT;
-
-	if (!rx)
-		return -ENOMEM;
-	a->nla_type = CTRL_ATTR_FAMILY_NAME;
-	a->nla_len = NLA_HDRLEN + sizeof(RAMPART_GENL_NAME);
-	memcpy(req.attrs + NLA_HDRLEN, RAMPART_GENL_NAME, sizeof(RAMPART_GENL_NAME));
-	req.h.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + NLA_ALIGN(a->nla_len);
-	req.h.nlmsg_type = GENL_ID_CTRL;
-	req.h.nlmsg_flags = NLM_F_REQUEST;
-	req.h.nlmsg_seq = ++nl->seq;
-	req.g.cmd = CTRL_CMD_GETFAMILY;
-	req.g.version = 1;
-	if (send(nl->fd, &req, req.h.nlmsg_len, 0) < 0 || (n = recv(nl->fd, rx, RX_SIZE, 0)) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (h = (struct nlmsghdr *)rx; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-		struct nlattr *tb[CTRL_ATTR_MAX + 1];
-		const uint8_t *p;
-		size_t left;
-
-		if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
-			break;
-		parse_attrs((uint8_t *)h + NLMSG_HDRLEN + GENL_HDRLEN,
-			    h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb, CTRL_ATTR_MAX);
-		if (!tb[CTRL_ATTR_MCAST_GROUPS])
-			continue;
-		/* A nest of nests, one per group: { MCAST_GRP_NAME, MCAST_GRP_ID }. */
-		p = payload(tb[CTRL_ATTR_MCAST_GROUPS]);
-		left = tb[CTRL_ATTR_MCAST_GROUPS]->nla_len - NLA_HDRLEN;
-		while (left >= NLA_HDRLEN) {
-			const struct nlattr *g = (const struct nlattr *)p;
-			struct nlattr *gt[CTRL_ATTR_MCAST_GRP_MAX + 1];
-
-			if (g->nla_len < NLA_HDRLEN || g->nla_len > left)
-				break;
-			parse_attrs(p + NLA_HDRLEN, g->nla_len - NLA_HDRLEN, gt,
-				    CTRL_ATTR_MCAST_GRP_MAX);
-			if (gt[CTRL_ATTR_MCAST_GRP_NAME] && gt[CTRL_ATTR_MCAST_GRP_ID] &&
-			    !strcmp(payload(gt[CTRL_ATTR_MCAST_GRP_NAME]), name)) {
-				*id = get_u32(gt[CTRL_ATTR_MCAST_GRP_ID]);
-				ret = 0;
-				goto out;
-			}
-			if ((size_t)NLA_ALIGN(g->nla_len) >= left)
-				break;
-			left -= NLA_ALIGN(g->nla_len);
-			p += NLA_ALIGN(g->nla_len);
-		}
-	}
-	snprintf(nl->err_msg, sizeof(nl->err_msg),
-		 "the rampart family has no \"%s\" multicast group: module without flow logs?", name);
-out:
-	free(rx);
-	return ret;
-}
-
 int rnl_flows_subscribe(struct rnl *nl)
 {
-	uint32_t grp;
-	int ret = resolve_group(nl, RAMPART_GENL_MCGRP_FLOWS, &grp);
+	uint32_t grp = nl->flows_group;
 
-	if (ret)
-		return ret;
+	if (!grp) {
+		snprintf(nl->err_msg, sizeof(nl->err_msg),
+			 "the rampart family has no \"%s\" multicast group: module without flow logs?",
+			 RAMPART_GENL_MCGRP_FLOWS);
+		return -ENOENT;
+	}
 	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0)
 		return -errno;
 	return 0;

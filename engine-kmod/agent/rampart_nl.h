@@ -23,6 +23,7 @@ struct rnl {
 	int verify_code;            /* from a refused LOAD_COMMIT, else 0 */
 	uint32_t verify_offset;
 	int dump_interrupted;       /* a dump saw NLM_F_DUMP_INTR */
+	uint32_t flows_group;       /* the "flows" multicast group's id, 0 if the module has none */
 };
 
 /* A request under construction: the netlink and genetlink headers, then attributes. */

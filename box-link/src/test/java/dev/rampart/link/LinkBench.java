@@ -30,21 +30,11 @@ public final class LinkBench {
         }
         // SSH on loopback: a real sshd, rampartd --stdio relaying to the agent.
         Path sd = Files.createDirectories(dir.resolve("ssh"));
-        for (String k : List.of("hostkey", "id_ed25519"))
-            Tools.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", sd.resolve(k).toString()), 60);
-        Files.copy(sd.resolve("id_ed25519.pub"), sd.resolve("authorized_keys"));
-        int port = Tools.freePort();
-        Path cfg = Files.writeString(sd.resolve("sshd_config"), String.join("\n", "Port " + port, "ListenAddress 127.0.0.1",
-                "HostKey " + sd.resolve("hostkey"), "PidFile " + sd.resolve("pid"), "AuthorizedKeysFile " + sd.resolve("authorized_keys"),
-                "UsePAM no", "StrictModes no", "PasswordAuthentication no", ""));
-        Files.createDirectories(Path.of("/run/sshd"));
-        Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true)
-                .redirectOutput(sd.resolve("log").toFile()).start();
-        try (Tools.Agent agent = new Tools.Agent(Files.createDirectories(dir.resolve("sa")))) {
-            String[] hk = Files.readString(sd.resolve("hostkey.pub")).trim().split(" ");
-            Path known = Files.writeString(sd.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hk[0] + " " + hk[1] + "\n");
-            Thread.sleep(500);
-            SshTransport.Options o = SshTransport.Options.of(System.getProperty("user.name"), "127.0.0.1", port)
+        Sshd.keygen("ed25519", sd.resolve("id_ed25519"));
+        try (Sshd sshd = Sshd.start(sd, sd.resolve("id_ed25519.pub"));
+             Tools.Agent agent = new Tools.Agent(Files.createDirectories(dir.resolve("sa")))) {
+            Path known = sshd.knownHosts(sd.resolve("known_hosts"), sshd.hostPub);
+            SshTransport.Options o = SshTransport.Options.of(System.getProperty("user.name"), "127.0.0.1", sshd.port)
                     .withKnownHosts(known).withIdentities(List.of(sd.resolve("id_ed25519"))).withSshConfig(sd.resolve("none"))
                     .withRemoteCommand(Tools.rampartd() + " --stdio --socket " + agent.socket);
             for (byte[] t : List.of(t1k, t10k)) {
@@ -56,8 +46,6 @@ public final class LinkBench {
                             (System.nanoTime() - t1) / 1e9, (t1 - t0) / 1e9);
                 }
             }
-        } finally {
-            sshd.destroy();
         }
         // Serial: agent on a pty, relay pacing both directions at 11 520 bytes/s.
         Path agentTty = dir.resolve("agent-tty"), ra = dir.resolve("relay-a"), rb = dir.resolve("relay-b"), desk = dir.resolve("desk");

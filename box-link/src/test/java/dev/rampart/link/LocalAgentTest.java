@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,7 +134,7 @@ class LocalAgentTest {
         AtomicLong seen = new AtomicLong();
         BoxConnection.Options opts = BoxConnection.Options.DEFAULT.withReconnects(0).withChunkBytes(4096);
         // The path dies after 20 KB of a ~50 KB compressed upload.
-        try (BoxConnection cut = BoxConnection.connect(() -> new CuttingTransport(UnixSocketTransport.open(agent.socket), 20_000), opts)) {
+        try (BoxConnection cut = BoxConnection.connect(() -> CuttingTransport.writes(UnixSocketTransport.open(agent.socket), 20_000), opts)) {
             assertThrows(LinkLostException.class, () -> cut.load(big, 30, (s, t) -> seen.set(s), null));
         }
         assertTrue(seen.get() > 0, "part of the upload went through");
@@ -155,7 +153,7 @@ class LocalAgentTest {
         byte[] big = Policies.table(dir, "big.rampart", Policies.many(2000));
         int[] opened = {0};
         BoxConnection.Options opts = BoxConnection.Options.DEFAULT.withReconnects(3).withChunkBytes(4096);
-        Transport.Factory f = () -> opened[0]++ == 0 ? new CuttingTransport(UnixSocketTransport.open(agent.socket), 20_000)
+        Transport.Factory f = () -> opened[0]++ == 0 ? CuttingTransport.writes(UnixSocketTransport.open(agent.socket), 20_000)
                 : UnixSocketTransport.open(agent.socket);
         try (BoxConnection c = BoxConnection.connect(f, opts)) {
             LoadResult r = c.load(big, 0, null, null);
@@ -269,36 +267,5 @@ class LocalAgentTest {
             assertEquals(11, reset.code());
             assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
         }
-    }
-
-    /** A transport whose path breaks after a number of bytes written, like a pulled cable. */
-    static final class CuttingTransport implements Transport {
-        private final Transport inner;
-        private final long limit;
-        private long written;
-
-        CuttingTransport(Transport inner, long limit) {
-            this.inner = inner;
-            this.limit = limit;
-        }
-
-        @Override public InputStream input() throws IOException { return inner.input(); }
-        @Override public OutputStream output() throws IOException {
-            OutputStream o = inner.output();
-            return new OutputStream() {
-                @Override public void write(int b) throws IOException { write(new byte[] {(byte) b}, 0, 1); }
-                @Override public void write(byte[] b, int off, int len) throws IOException {
-                    if (written + len > limit) {
-                        inner.close();
-                        throw new IOException("cable pulled");
-                    }
-                    written += len;
-                    o.write(b, off, len);
-                }
-            };
-        }
-        @Override public Kind kind() { return inner.kind(); }
-        @Override public String describe() { return "cut " + inner.describe(); }
-        @Override public void close() throws IOException { inner.close(); }
     }
 }

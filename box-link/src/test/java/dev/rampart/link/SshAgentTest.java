@@ -11,7 +11,6 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,64 +25,37 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class SshAgentTest {
     @TempDir static Path dir;
-    static Process sshd;
+    static Sshd sshd;
     static int port;
     static Tools.Agent agent;
     static Path ed25519, rsa, hostPub, otherHostPub, agentKey, stranger;
     static String agentCommand;
 
     @BeforeAll static void startSshd() throws Exception {
-        Tools.need("/usr/sbin/sshd", "openssh-server");
-        Tools.need("/usr/bin/ssh-keygen", "openssh-client");
         agent = new Tools.Agent(Files.createDirectories(dir.resolve("agent")));
         agentCommand = Tools.rampartd() + " --stdio --socket " + agent.socket;
-        keygen("ed25519", dir.resolve("hostkey"));
-        keygen("ed25519", dir.resolve("otherhost"));
-        keygen("ed25519", ed25519 = dir.resolve("id_ed25519"));
-        keygen("rsa", rsa = dir.resolve("id_rsa"));
-        keygen("ed25519", agentKey = dir.resolve("id_in_agent"));
-        keygen("ed25519", stranger = dir.resolve("id_stranger"));
-        hostPub = dir.resolve("hostkey.pub");
+        Sshd.keygen("ed25519", dir.resolve("otherhost"));
+        Sshd.keygen("ed25519", ed25519 = dir.resolve("id_ed25519"));
+        Sshd.keygen("rsa", rsa = dir.resolve("id_rsa"));
+        Sshd.keygen("ed25519", agentKey = dir.resolve("id_in_agent"));
+        Sshd.keygen("ed25519", stranger = dir.resolve("id_stranger"));
         otherHostPub = dir.resolve("otherhost.pub");
         Files.writeString(dir.resolve("authorized_keys"),
                 Files.readString(dir.resolve("id_ed25519.pub")) + Files.readString(dir.resolve("id_rsa.pub"))
                         + Files.readString(dir.resolve("id_in_agent.pub")));
-        port = Tools.freePort();
-        Path cfg = Files.writeString(dir.resolve("sshd_config"), String.join("\n",
-                "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("hostkey"),
-                "PidFile " + dir.resolve("sshd.pid"), "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-                "UsePAM no", "StrictModes no", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
-                "PubkeyAuthentication yes", "PermitRootLogin prohibit-password", "") );
-        Files.createDirectories(Path.of("/run/sshd"));
-        sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sshd.log").toFile()).start();
-        for (int i = 0; i < 300; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                if (!sshd.isAlive()) fail("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
-                Tools.sleep(20);
-            }
-        }
-        fail("sshd did not listen on " + port);
+        sshd = Sshd.start(dir, dir.resolve("authorized_keys"));
+        port = sshd.port;
+        hostPub = sshd.hostPub;
     }
 
     @AfterAll static void stop() throws Exception {
-        if (sshd != null) {
-            sshd.destroy();
-            sshd.waitFor(5, TimeUnit.SECONDS);
-        }
+        if (sshd != null) sshd.close();
         if (agent != null) agent.close();
-    }
-
-    private static void keygen(String type, Path file) throws IOException {
-        Tools.run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "rampart-test", "-f", file.toString()), 60);
     }
 
     /** known_hosts holding {@code pub} for this server. */
     private static Path knownHosts(String name, Path pub) throws IOException {
-        String[] k = Files.readString(pub).trim().split(" ");
-        return Files.writeString(dir.resolve(name), "[127.0.0.1]:" + port + " " + k[0] + " " + k[1] + "\n");
+        return sshd.knownHosts(dir.resolve(name), pub);
     }
 
     private static SshTransport.Options options(Path known, Path key) {

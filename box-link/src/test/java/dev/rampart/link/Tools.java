@@ -13,35 +13,46 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real tools the tests drive (gcc, sshd, socat): installed with apt-get when missing and we are
- * root; when still missing the test fails under RAMPART_REQUIRE_TOOLS=1 (CI) and is skipped otherwise.
+ * Real tools the tests drive (gcc, sshd, socat, PostgreSQL): installed with apt-get when missing
+ * and we are root; when still missing the test fails under RAMPART_REQUIRE_TOOLS=1 (CI) and is
+ * skipped otherwise. Shared with the other modules' tests through box-link's test jar.
  */
-final class Tools {
+public final class Tools {
     private Tools() {}
 
-    static final Path REPO = Path.of(System.getProperty("rampart.agentDir", "../engine-kmod/agent")).toAbsolutePath()
+    public static final Path REPO = Path.of(System.getProperty("rampart.agentDir", "../engine-kmod/agent")).toAbsolutePath()
             .normalize().getParent().getParent();
-    static final Path AGENT_DIR = REPO.resolve("engine-kmod/agent");
+    public static final Path AGENT_DIR = REPO.resolve("engine-kmod/agent");
 
-    static boolean required() { return "1".equals(System.getenv("RAMPART_REQUIRE_TOOLS")); }
+    public static boolean required() { return "1".equals(System.getenv("RAMPART_REQUIRE_TOOLS")); }
+
+    public static boolean root() { return "root".equals(System.getProperty("user.name")); }
 
     /** Ensures {@code file} exists, installing {@code pkg} if it does not. */
-    static void need(String file, String pkg) {
+    public static void need(String file, String pkg) {
         if (Files.exists(Path.of(file))) return;
-        if ("root".equals(System.getProperty("user.name"))) {
-            try {
-                run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "--no-install-recommends", pkg), 900);
-            } catch (IOException e) {
-                // fall through to the check below
-            }
-        }
+        install(pkg);
         if (Files.exists(Path.of(file))) return;
-        String msg = file + " is missing (Debian package " + pkg + ")";
-        if (required()) Assertions.fail(msg);
-        Assumptions.abort(msg);
+        missing(file + " is missing (Debian package " + pkg + ")");
     }
 
-    static String run(List<String> cmd, int timeoutSeconds) throws IOException {
+    /** Installs a Debian package when we are root; quietly does nothing otherwise (the caller checks). */
+    public static void install(String pkg) {
+        if (!root()) return;
+        try {
+            run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "--no-install-recommends", pkg), 900);
+        } catch (IOException e) {
+            // the caller's check reports what is missing
+        }
+    }
+
+    /** A tool the test needs is not there: a failure in CI (RAMPART_REQUIRE_TOOLS=1), a skipped test elsewhere. */
+    public static void missing(String what) {
+        if (required()) Assertions.fail(what);
+        Assumptions.abort(what);
+    }
+
+    public static String run(List<String> cmd, int timeoutSeconds) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -58,7 +69,7 @@ final class Tools {
     }
 
     /** Builds rampartd (incremental make) and returns its path. */
-    static synchronized Path rampartd() throws IOException {
+    public static synchronized Path rampartd() throws IOException {
         need("/usr/bin/gcc", "gcc");
         need("/usr/bin/make", "make");
         need("/usr/include/zlib.h", "zlib1g-dev");
@@ -66,19 +77,19 @@ final class Tools {
         return AGENT_DIR.resolve("build/rampartd");
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** A running rampartd daemon with its own state dir and socket. */
-    static final class Agent implements AutoCloseable {
-        final Path dir, socket, stateDir;
+    public static final class Agent implements AutoCloseable {
+        public final Path dir, socket, stateDir;
         final List<String> extra;
         Process process;
 
-        Agent(Path dir, String... extra) throws IOException {
+        public Agent(Path dir, String... extra) throws IOException {
             this.dir = dir;
             this.socket = dir.resolve("rampartd.sock");
             this.stateDir = dir.resolve("state");
@@ -86,7 +97,7 @@ final class Tools {
             start();
         }
 
-        void start() throws IOException {
+        public void start() throws IOException {
             List<String> cmd = new ArrayList<>(List.of(rampartd().toString(), "--backend=sim", "--state-dir",
                     stateDir.toString(), "--socket", socket.toString()));
             cmd.addAll(extra);
@@ -101,14 +112,14 @@ final class Tools {
         }
 
         /** SIGKILL: no chance to clean up, like a crash or power loss of the process. */
-        void kill() throws InterruptedException {
+        public void kill() throws InterruptedException {
             process.destroyForcibly();
             process.waitFor();
         }
 
-        Transport.Factory local() { return () -> UnixSocketTransport.open(socket); }
+        public Transport.Factory local() { return () -> UnixSocketTransport.open(socket); }
 
-        String log() throws IOException { return Files.readString(dir.resolve("rampartd.log")); }
+        public String log() throws IOException { return Files.readString(dir.resolve("rampartd.log")); }
 
         @Override public void close() throws InterruptedException {
             if (process != null && process.isAlive()) {
@@ -118,7 +129,7 @@ final class Tools {
         }
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -3,13 +3,17 @@ package dev.rampart.telemetry;
 
 import dev.rampart.link.BoxConnection;
 import dev.rampart.link.BoxException;
+import dev.rampart.link.BoxStatus;
 import dev.rampart.link.FlowRecord;
 import dev.rampart.link.Transport;
 
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +32,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * replay after a reconnect) is skipped; a jump in the numbers that the box did not explain is
  * recorded as a gap "not received", so a loss is never silent.
  *
+ * <p>Every connection starts by reading the box's spool_id. A box whose spool was wiped or
+ * replaced (a new spool_id, numbers from 0 again) begins a new {@link SpoolEpoch}: the numbers the
+ * old spool was known to have handed out but never arrived become a gap "spool replaced on box",
+ * and the new spool's records are stored above everything the box had, so neither spool's
+ * records are mixed with or taken for copies of the other's.
+ *
  * <p>An agent without a spool gets the original live SUBSCRIBE: no catch-up, no acknowledgement.
  */
 public final class Collector implements AutoCloseable {
 
     /**
      * Counters since start: records received, newly stored, skipped as already stored, numbers
-     * missing without explanation, numbers the box reported lost, the highest number
-     * acknowledged to the box (-1: none), and sessions opened.
+     * missing without explanation, numbers the box reported lost (or a replaced spool left
+     * unreceived), the highest stored number acknowledged to the box (-1: none), and sessions opened.
      */
     public record Stats(long received, long stored, long skipped, long missed, long lost, long acked, long sessions,
                         String lastError) {}
@@ -68,17 +78,36 @@ public final class Collector implements AutoCloseable {
     private final Object wake = new Object();
     private volatile boolean stopping, connectorDone;
     private volatile String lastError = "";
-    private volatile BoxConnection conn;
-    private volatile boolean spoolMode;
-    /** Highest seq accounted for (stored or recorded lost); -1 before anything of this box. Written by the writer. */
-    private volatile long last;
+    /** The connection and the spool epoch its records belong to; acknowledgements go only there. */
+    private record Session(BoxConnection conn, SpoolEpoch epoch) {}
 
-    private Collector(Transport.Factory factory, String box, FlowStore store, Options options, long last) {
+    /** A queued record or LOSS with the epoch of the subscription it came from (null: an agent without a spool). */
+    private record Item(SpoolEpoch epoch, Object what) {}
+
+    /**
+     * Epoch rows for the writer to commit with the next batch, and the gap a replaced spool left;
+     * queued ahead of the records they concern.
+     */
+    record EpochNote(List<SpoolEpoch> rows, Gap gap) {}
+
+    /** Where a subscription starts: the epoch, the box's number to ask from, and what to commit first (or null). */
+    record Decision(SpoolEpoch epoch, long from, EpochNote note) {}
+
+    private volatile Session session;
+    private volatile boolean spoolMode;
+    private final AtomicLong notesQueued = new AtomicLong(), notesDone = new AtomicLong();
+    /** Highest stored seq accounted for (stored or recorded lost); -1 before anything of this box. Written by the writer. */
+    private volatile long last;
+    /** The box's current spool epoch as committed; null before the first. Written by the writer. */
+    private volatile SpoolEpoch epoch;
+
+    private Collector(Transport.Factory factory, String box, FlowStore store, Options options, long last, SpoolEpoch epoch) {
         this.factory = factory;
         this.box = box;
         this.store = store;
         this.options = options;
         this.last = last;
+        this.epoch = epoch;
         this.queue = new LinkedBlockingQueue<>(Math.max(10_000, 4 * options.batchSize()));
         this.writer = new Thread(this::writeLoop, "collector-writer-" + box);
         this.connector = new Thread(this::connectLoop, "collector-link-" + box);
@@ -93,7 +122,9 @@ public final class Collector implements AutoCloseable {
     public static Collector start(Transport.Factory factory, String box, FlowStore store, Options options)
             throws SQLException {
         if (options.batchSize() <= 0) throw new IllegalArgumentException("batch size must be positive");
-        Collector c = new Collector(factory, box, store, options, store.highestCovered(box).orElse(-1));
+        List<SpoolEpoch> epochs = store.epochs(box);
+        Collector c = new Collector(factory, box, store, options, store.highestCovered(box).orElse(-1),
+                epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
         c.writer.start();
         c.connector.start();
         return c;
@@ -104,13 +135,19 @@ public final class Collector implements AutoCloseable {
                 sessions.get(), lastError);
     }
 
-    /** The highest sequence number stored or recorded lost so far (-1: none). */
+    /**
+     * The highest stored sequence number accounted for so far (-1: none). In the box's first
+     * spool epoch it is the box's own number; after a spool was replaced, see {@link #epoch()}.
+     */
     public long accountedThrough() { return last; }
+
+    /** The spool epoch being collected (null before the first spool-capable connection). */
+    public SpoolEpoch epoch() { return epoch; }
 
     /** Waits until everything received so far is stored (or {@code timeout} passes); true when it is. */
     public boolean flush(Duration timeout) throws InterruptedException {
-        long target = received.get(), deadline = System.nanoTime() + timeout.toNanos();
-        while (processed.get() < target) {
+        long target = received.get(), notes = notesQueued.get(), deadline = System.nanoTime() + timeout.toNanos();
+        while (processed.get() < target || notesDone.get() < notes) {
             if (System.nanoTime() > deadline) return false;
             Thread.sleep(5);
         }
@@ -126,28 +163,38 @@ public final class Collector implements AutoCloseable {
             try {
                 c = BoxConnection.connect(factory, options.link());
                 // What is still queued from the last session decides where this one starts.
-                while (!stopping && processed.get() < received.get()) Thread.sleep(5);
-                long from = last + 1;
+                drain();
                 if (c.supportsSpool()) {
                     spoolMode = true;
-                    conn = c;
-                    c.subscribeFrom(from, new BoxConnection.SpoolListener() {
+                    BoxStatus.Spool sp = c.status().spool().orElseThrow(
+                            () -> new BoxException("the box offers records since N but its STATUS carries no spool"));
+                    Decision d = decide(box, store.epochs(box), last, sp.spoolId(), sp.nextSeq(), System.currentTimeMillis());
+                    if (d.note() != null) note(d.note());
+                    SpoolEpoch e = d.epoch();
+                    session = new Session(c, e);
+                    BoxConnection.SpoolPosition pos = c.subscribeFrom(d.from(), new BoxConnection.SpoolListener() {
                         @Override public void records(List<FlowRecord> batch) {
                             received.addAndGet(batch.size());
-                            for (FlowRecord r : batch) enqueue(r);
+                            for (FlowRecord r : batch) enqueue(new Item(e, r));
                         }
 
                         @Override public void loss(BoxConnection.Loss l) {
                             received.incrementAndGet();
-                            enqueue(l);
+                            enqueue(new Item(e, l));
                         }
                     });
+                    // One session talks to one running agent, so its spool cannot change under it;
+                    // should it ever, nothing of this session may be stored under the wrong epoch.
+                    if (pos.spoolId() != sp.spoolId())
+                        throw new BoxException(String.format("the box's spool changed from %016x to %016x between STATUS "
+                                + "and SUBSCRIBE_FROM", sp.spoolId(), pos.spoolId()));
+                    if (pos.nextSeq() > e.knownNext()) note(new EpochNote(List.of(e.withKnownNext(pos.nextSeq())), null));
                 } else {
                     spoolMode = false;
-                    conn = c;
+                    session = new Session(c, null);
                     c.subscribe(r -> {
                         received.incrementAndGet();
-                        enqueue(r);
+                        enqueue(new Item(null, r));
                     });
                 }
                 sessions.incrementAndGet();
@@ -160,12 +207,14 @@ public final class Collector implements AutoCloseable {
                 lastError = e.getMessage();
             } catch (InterruptedException e) {
                 break;
+            } catch (java.sql.SQLException e) {
+                lastError = "reading the box's spool epochs: " + e.getMessage();
             } catch (RuntimeException e) {
                 lastError = String.valueOf(e);
             } finally {
                 if (c != null) {
                     if (stopping && c.isOpen()) leave(c);
-                    conn = null;
+                    session = null;
                     c.close();
                 }
             }
@@ -182,7 +231,7 @@ public final class Collector implements AutoCloseable {
         connectorDone = true;
     }
 
-    private void enqueue(Object item) {
+    private void enqueue(Item item) {
         try {
             queue.put(item);
         } catch (InterruptedException e) {
@@ -192,6 +241,67 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    private void note(EpochNote n) throws InterruptedException {
+        notesQueued.incrementAndGet();
+        queue.put(n);
+    }
+
+    /** Waits until the writer has committed everything queued. */
+    private void drain() throws InterruptedException {
+        while (!stopping && (processed.get() < received.get() || notesDone.get() < notesQueued.get())) Thread.sleep(5);
+    }
+
+    /**
+     * Which epoch a subscription to the spool {@code spoolId} (whose next number is {@code nextSeq})
+     * belongs to, given the box's known epochs and the highest stored number accounted for.
+     * The same spool with its numbers still ahead of what is stored carries on; anything else (a
+     * new spool_id, or the same one gone back behind what was stored) begins a new epoch that
+     * starts above everything accounted for, after a gap for the numbers the old spool was known
+     * to have handed out but that never arrived.
+     */
+    static Decision decide(String box, List<SpoolEpoch> known, long last, long spoolId, long nextSeq, long now) {
+        SpoolEpoch cur = known.isEmpty() ? null : known.get(known.size() - 1);
+        if (cur == null) {
+            // A new box, or a database from before spools were noted: its records are this spool's
+            // unless the spool's numbers are behind them.
+            if (last < 0 || nextSeq > last) {
+                SpoolEpoch first = new SpoolEpoch(box, 1, OptionalLong.of(spoolId), 0, 0, nextSeq, now,
+                        OptionalLong.empty(), null, -1, 0);
+                return new Decision(first, last + 1, new EpochNote(List.of(first), null));
+            }
+            SpoolEpoch unnoted = new SpoolEpoch(box, 1, OptionalLong.empty(), 0, 0, last + 1, now, OptionalLong.empty(),
+                    null, -1, 0);
+            return replace(box, unnoted, List.of(unnoted), List.of(unnoted), last, spoolId, nextSeq, now);
+        }
+        long from = cur.boxSeq(last) + 1;
+        if (cur.sameSpool(spoolId) && nextSeq >= from) return new Decision(cur, from, null);
+        return replace(box, cur, known, List.of(), last, spoolId, nextSeq, now);
+    }
+
+    private static Decision replace(String box, SpoolEpoch cur, List<SpoolEpoch> known, List<SpoolEpoch> write, long last,
+                                    long spoolId, long nextSeq, long now) {
+        long lastBox = cur.boxSeq(last);
+        long lost = Math.max(0, cur.knownNext() - 1 - lastBox);
+        boolean back = cur.sameSpool(spoolId);
+        long from = 0;
+        if (back) {
+            // Restored from an older copy: what it holds below nextSeq was stored already.
+            from = nextSeq;
+        } else {
+            // A spool met before (a disk put back): carry on after what its epoch accounted for.
+            for (int i = 0; i + 1 < known.size(); i++)
+                if (known.get(i).sameSpool(spoolId)) from = known.get(i + 1).prevLastSeq() + 1;
+            from = Math.min(from, nextSeq);
+        }
+        long start = last + lost + 1;
+        String reason = back ? SpoolEpoch.WENT_BACK : SpoolEpoch.REPLACED;
+        SpoolEpoch next = new SpoolEpoch(box, cur.epoch() + 1, OptionalLong.of(spoolId), start - from, from, nextSeq, now,
+                OptionalLong.empty(), reason, lastBox, lost);
+        List<SpoolEpoch> rows = new ArrayList<>(write);
+        rows.add(next);
+        return new Decision(next, from, new EpochNote(rows, lost > 0 ? new Gap(box, last + 1, last + lost, now, reason) : null));
+    }
+
     /** A clean stop: no more records, store what came, and acknowledge it before closing. */
     private void leave(BoxConnection c) {
         try {
@@ -199,6 +309,12 @@ public final class Collector implements AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (processed.get() < received.get() && System.nanoTime() < deadline) Thread.sleep(5);
             acknowledge().get(10, TimeUnit.SECONDS);
+            // What the box holds beyond this point is known to exist: should this spool be gone
+            // when the collector returns, the database can say how much of it never arrived.
+            Session s = session;
+            BoxStatus.Spool sp = s == null || s.epoch() == null ? null : c.status().spool().orElse(null);
+            if (sp != null && s.epoch().sameSpool(sp.spoolId()) && sp.nextSeq() > s.epoch().knownNext())
+                note(new EpochNote(List.of(s.epoch().withKnownNext(sp.nextSeq())), null));
         } catch (BoxException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // leaving anyway; the next session acknowledges
         } catch (InterruptedException e) {
@@ -229,15 +345,34 @@ public final class Collector implements AutoCloseable {
     private void store(List<Object> batch) throws InterruptedException {
         List<Flow> fresh = new ArrayList<>(batch.size());
         List<Gap> gaps = new ArrayList<>();
-        long next = last, skip = 0, miss = 0, gone = 0, now = System.currentTimeMillis();
-        for (Object o : batch) {
-            long lo, hi;
+        Map<Integer, SpoolEpoch> rows = new LinkedHashMap<>();
+        SpoolEpoch cur = epoch;
+        long next = last, skip = 0, miss = 0, gone = 0, notes = 0, now = System.currentTimeMillis();
+        for (Object item : batch) {
+            if (item instanceof EpochNote n) {
+                notes++;
+                for (SpoolEpoch r : n.rows()) {
+                    SpoolEpoch m = cur != null && cur.epoch() == r.epoch() ? merge(cur, r) : r;
+                    rows.put(m.epoch(), m);
+                    if (cur == null || m.epoch() >= cur.epoch()) cur = m;
+                }
+                Gap g = n.gap();
+                if (g != null && g.lastSeq() > next) {
+                    gaps.add(g);
+                    gone += g.count();
+                }
+                next = Math.max(next, cur.start() - 1);
+                continue;
+            }
+            SpoolEpoch e = ((Item) item).epoch();
+            Object o = ((Item) item).what();
+            long base = e == null ? 0 : e.base(), lo, hi;
             if (o instanceof FlowRecord r) {
-                lo = hi = r.seq();
+                lo = hi = base + r.seq();
             } else {
                 BoxConnection.Loss l = (BoxConnection.Loss) o;
-                lo = l.firstSeq();
-                hi = l.lastSeq();
+                lo = base + l.firstSeq();
+                hi = base + l.lastSeq();
             }
             if (hi <= next) {
                 skip++;
@@ -250,7 +385,12 @@ public final class Collector implements AutoCloseable {
                 miss += lo - 1 - next;
             }
             if (o instanceof FlowRecord r) {
-                fresh.add(Flow.of(box, r));
+                Flow f = Flow.of(box, r);
+                fresh.add(base == 0 ? f : renumbered(f, lo));
+                if (e != null && cur != null && cur.epoch() == e.epoch() && cur.firstRecordMs().isEmpty()) {
+                    cur = cur.withFirstRecordMs(r.timeMs());
+                    rows.put(cur.epoch(), cur);
+                }
             } else {
                 BoxConnection.Loss l = (BoxConnection.Loss) o;
                 gaps.add(new Gap(box, lo, hi, now, l.text()));
@@ -260,18 +400,21 @@ public final class Collector implements AutoCloseable {
         }
         while (true) {
             try {
-                int n = store.insert(fresh, gaps);
+                int n = store.insert(fresh, gaps, rows.values());
                 stored.addAndGet(n);
                 skipped.addAndGet(skip + (fresh.size() - n));
                 missed.addAndGet(miss);
                 lost.addAndGet(gone);
                 last = next;
-                processed.addAndGet(batch.size());
+                epoch = cur;
+                processed.addAndGet(batch.size() - notes);
+                notesDone.addAndGet(notes);
                 return;
             } catch (SQLException e) {
                 lastError = e.getMessage();
                 if (stopping) {
-                    processed.addAndGet(batch.size());
+                    processed.addAndGet(batch.size() - notes);
+                    notesDone.addAndGet(notes);
                     return;
                 }
                 Thread.sleep(500);
@@ -279,18 +422,34 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    /** An epoch row as the writer last had it, changed by a note: counts and times only grow. */
+    private static SpoolEpoch merge(SpoolEpoch had, SpoolEpoch changed) {
+        SpoolEpoch m = changed.withKnownNext(had.knownNext());
+        return had.firstRecordMs().isPresent() && m.firstRecordMs().isEmpty() ? m.withFirstRecordMs(had.firstRecordMs().getAsLong()) : m;
+    }
+
+    private static Flow renumbered(Flow f, long seq) {
+        return new Flow(f.box(), seq, f.timeMs(), f.hook(), f.verdict(), f.proto(), f.family(), f.src(), f.dst(), f.srcPort(),
+                f.dstPort(), f.inIface(), f.outIface(), f.ruleId(), f.generation(), f.packets(), f.bytes());
+    }
+
     /**
      * After a commit: the box may delete everything up to what the database now accounts for.
      * Not waited for: the answer comes behind records the reader may be blocked on until this
      * thread has stored them. A lost acknowledgement only delays deletion until the next one.
+     * Only the connection to the spool being stored is told, in that spool's own numbers.
      */
     private java.util.concurrent.CompletableFuture<?> acknowledge() {
-        BoxConnection c = conn;
+        Session s = session;
+        SpoolEpoch e = epoch;
         long through = last;
-        if (c == null || !spoolMode || through <= acked.get()) return java.util.concurrent.CompletableFuture.completedFuture(null);
-        return c.ackAsync(through).whenComplete((r, e) -> {
-            if (e == null) acked.accumulateAndGet(through, Math::max);
-            else lastError = "acknowledgement not delivered: " + e.getMessage();
+        if (s == null || s.epoch() == null || e == null || s.epoch().epoch() != e.epoch() || through <= acked.get()
+                || e.boxSeq(through) < 0)
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        BoxConnection c = s.conn();
+        return c.ackAsync(e.boxSeq(through)).whenComplete((r, x) -> {
+            if (x == null) acked.accumulateAndGet(through, Math::max);
+            else lastError = "acknowledgement not delivered: " + x.getMessage();
         });
     }
 

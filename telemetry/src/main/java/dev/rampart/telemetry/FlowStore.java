@@ -99,7 +99,17 @@ public final class FlowStore implements AutoCloseable {
      * already stored is ignored, even when its content differs: the first copy stays.
      */
     public synchronized int insert(Collection<Flow> flows, Collection<Gap> gaps) throws SQLException {
-        if (flows.isEmpty() && gaps.isEmpty()) return 0;
+        return insert(flows, gaps, List.of());
+    }
+
+    /**
+     * As {@link #insert(Collection, Collection)}, and writes the box spool epochs given (new ones,
+     * or changes to known ones) in the same transaction: an epoch's first records never exist
+     * without the epoch that says which spool they came from.
+     */
+    public synchronized int insert(Collection<Flow> flows, Collection<Gap> gaps, Collection<SpoolEpoch> epochs)
+            throws SQLException {
+        if (flows.isEmpty() && gaps.isEmpty() && epochs.isEmpty()) return 0;
         int added = 0;
         try {
             Map<String, List<Flow>> byBox = new LinkedHashMap<>();
@@ -120,6 +130,7 @@ public final class FlowStore implements AutoCloseable {
                     gs.executeUpdate();
                 }
             }
+            SpoolEpochs.write(db, epochs);
             db.commit();
         } catch (SQLException | RuntimeException e) {
             db.rollback();
@@ -215,6 +226,15 @@ public final class FlowStore implements AutoCloseable {
     public synchronized List<Gap> gaps(String box) throws SQLException {
         return query("SELECT first_seq, last_seq, detected_ms, reason FROM flow_gaps WHERE box = ? ORDER BY first_seq",
                 List.of(box), rs -> new Gap(box, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+    }
+
+    /** The spools a box's records came from, oldest epoch first; every box's when {@code box} is null. */
+    public synchronized List<SpoolEpoch> epochs(String box) throws SQLException {
+        try {
+            return SpoolEpochs.read(db, box);
+        } finally {
+            db.commit();
+        }
     }
 
     /**

@@ -2,13 +2,22 @@
 package dev.rampart.telemetry;
 
 import dev.rampart.link.BoxConnection;
+import dev.rampart.link.BoxException;
 import dev.rampart.link.BoxStatus;
+import dev.rampart.link.CuttingTransport;
 import dev.rampart.link.FlowRecord;
+import dev.rampart.link.Tools;
+import dev.rampart.link.Transport;
+import dev.rampart.telemetry.cli.LogsCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -34,7 +44,14 @@ class CollectorTest {
             .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
 
     @TempDir Path dir;
-    SimAgent agent;
+    Tools.Agent agent;
+
+    /** rampartd with the simulated backend making {@code packetsPerSecond} packets (about half become records). */
+    Tools.Agent sim(int packetsPerSecond, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--rate", Integer.toString(packetsPerSecond)));
+        args.addAll(List.of(extra));
+        return new Tools.Agent(dir, args.toArray(String[]::new));
+    }
     FlowStore store;
 
     @BeforeEach void open() throws Exception {
@@ -127,7 +144,7 @@ class CollectorTest {
     }
 
     @Test void storesTheStreamFromTheFirstRecordWithoutGapsOrRepeats() throws Exception {
-        agent = new SimAgent(dir, 1000, "--spool-sync-ms", "50");
+        agent = sim(1000, "--spool-sync-ms", "50");
         Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
         waitUntil("500 records stored", Duration.ofSeconds(20), () -> c.accountedThrough() >= 500);
         c.close();
@@ -143,7 +160,7 @@ class CollectorTest {
 
     /** Issue 6: rampartd killed with SIGKILL while spooling, restarted: no record lost, none twice. */
     @Test void sigkillWhileSpoolingLosesNothingAndStoresEveryNumberOnce() throws Exception {
-        agent = new SimAgent(dir, 1000, "--spool-sync-ms", "50");
+        agent = sim(1000, "--spool-sync-ms", "50");
         Map<Long, FlowRecord> before = new ConcurrentHashMap<>(), after = new ConcurrentHashMap<>();
         Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
         // An observer that never acknowledges: what the box streamed before it died.
@@ -194,7 +211,7 @@ class CollectorTest {
     /** Issue 6: the desktop away while thousands of records are spooled; it comes back and catches up. */
     @Test void desktopAwayForALongStretchCatchesUpCompletely() throws Exception {
         // 128 KiB segments (1,725 records each), so that acknowledged ones get deleted during the test.
-        agent = new SimAgent(dir, 1500, "--spool-sync-ms", "50", "--spool-max", "1M");
+        agent = sim(1500, "--spool-sync-ms", "50", "--spool-max", "1M");
         waitUntil("3000 records spooled with no desktop", Duration.ofSeconds(30), quietly(() -> spool().nextSeq() >= 3000));
         BoxStatus.Spool away = spool();
         assertEquals(0, away.oldestSeq(), "nothing deleted before a desktop acknowledged it");
@@ -222,7 +239,7 @@ class CollectorTest {
 
     /** Issue 6: a full spool counts exactly what it lost, and the database shows the gap and why. */
     @Test void fullSpoolCountsItsLossesAndTheDatabaseShowsTheGapWithItsReason() throws Exception {
-        agent = new SimAgent(dir, 200, "--spool-sync-ms", "50", "--spool-max", "16K");
+        agent = sim(200, "--spool-sync-ms", "50", "--spool-max", "16K");
         waitUntil("the spool is full and losing records", Duration.ofSeconds(30), quietly(() -> spool().lostFull() >= 100));
         Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
         AtomicLong boxCount = new AtomicLong(-1);
@@ -249,7 +266,7 @@ class CollectorTest {
     /** Issue 6: a corrupt spool segment is detected at start, not loaded, and its range is a gap saying so. */
     @Test void corruptSegmentIsNotLoadedAndItsRangeIsAGapWithThatReason() throws Exception {
         // 32 KiB segments: 273 records of 120 bytes each.
-        agent = new SimAgent(dir, 1000, "--spool-sync-ms", "50", "--spool-max", "256K");
+        agent = sim(1000, "--spool-sync-ms", "50", "--spool-max", "256K");
         waitUntil("four segments spooled", Duration.ofSeconds(30), quietly(() -> spool().segments() >= 4));
         agent.kill();
         List<Path> segs;
@@ -275,6 +292,147 @@ class CollectorTest {
         assertEquals(List.of(new Gap("sim", first, end - 1, gaps.get(0).detectedMs(), "corrupt spool segment quarantined")), gaps);
         assertTrue(java.nio.file.Files.exists(dir.resolve("state/spool/corrupt").resolve(
                 String.format("%016x-%016x.seg", first, end))), "kept for inspection");
+    }
+
+    /** Issue 6: the box's state directory wiped while the desktop was away: a new spool, numbered from 0 again. */
+    @Test void wipedSpoolIsANewEpochAndEveryRecordOfBothIsStoredOnce() throws Exception {
+        agent = sim(1000, "--spool-sync-ms", "50");
+        Collector first = running = Collector.start(agent.local(), "sim", store, FAST);
+        waitUntil("300 records stored", Duration.ofSeconds(30), () -> first.accountedThrough() >= 300);
+        // The old spool goes quiet (same state directory, no traffic) so the desktop can hold all of it.
+        agent.close();
+        agent = sim(0, "--spool-sync-ms", "50");
+        BoxStatus.Spool old = spool();
+        waitUntil("the old spool stored whole", Duration.ofSeconds(30), () -> first.accountedThrough() == old.nextSeq() - 1);
+        Map<Long, FlowRecord> oldRecords = everyRecord(old.nextSeq());
+        first.close();
+        agent.close();
+        deleteTree(dir.resolve("state"));
+        agent = sim(1000, "--spool-sync-ms", "50");
+        BoxStatus.Spool fresh = spool();
+        assertTrue(fresh.spoolId() != old.spoolId() && fresh.nextSeq() < old.nextSeq(), "a new spool, numbered from 0: " + fresh);
+        Collector second = running = Collector.start(agent.local(), "sim", store, FAST);
+        waitUntil("300 records of the new spool stored", Duration.ofSeconds(30),
+                () -> second.epoch() != null && second.epoch().epoch() == 2 && second.accountedThrough() >= old.nextSeq() + 300);
+        second.close();
+        long through = second.accountedThrough();
+        Map<Long, FlowRecord> newRecords = everyRecord(through - old.nextSeq() + 1);
+
+        List<SpoolEpoch> epochs = store.epochs("sim");
+        assertEquals(2, epochs.size(), epochs.toString());
+        SpoolEpoch e1 = epochs.get(0), e2 = epochs.get(1);
+        assertTrue(e1.sameSpool(old.spoolId()) && e1.base() == 0 && !e1.restart(), e1.toString());
+        assertTrue(e2.sameSpool(fresh.spoolId()), e2.toString());
+        assertEquals(SpoolEpoch.REPLACED, e2.reason());
+        assertEquals(old.nextSeq() - 1, e2.prevLastSeq(), "the old spool's last number stored");
+        assertEquals(0, e2.prevLost(), "the desktop held all of the old spool");
+        assertEquals(old.nextSeq(), e2.base(), "the new spool's #0 is stored right after the old spool's last");
+        assertEquals(0, e2.firstSeq());
+        assertEquals(newRecords.get(0L).timeMs(), e2.firstRecordMs().orElseThrow(), "the restart is placed at the new spool's first record");
+        assertTrue(assertCoveredOnce("sim", through).isEmpty(), "no gaps: " + store.gaps("sim"));
+        Map<Long, Flow> stored = flows("sim");
+        assertEquals(through + 1, stored.size());
+        for (FlowRecord r : oldRecords.values())
+            assertTrue(same(stored.get(r.seq()), r), "old spool's #" + r.seq() + " stored as it was: " + stored.get(r.seq()) + " for " + r);
+        for (FlowRecord r : newRecords.values())
+            assertTrue(same(stored.get(old.nextSeq() + r.seq()), r), "new spool's #" + r.seq() + " stored after the old spool's "
+                    + "records: " + stored.get(old.nextSeq() + r.seq()) + " for " + r);
+        assertEquals(through - old.nextSeq() + 1, spool().ackedEnd(), "the new spool was acknowledged in its own numbers");
+
+        // The log shows the records of both spools with the restart between them.
+        List<String> lines = logs("--box", "sim", "-n", Long.toString(through + 1)).lines().toList();
+        assertEquals(through + 2, lines.size(), "every record and one restart line");
+        int at = (int) old.nextSeq();
+        assertTrue(lines.get(at).contains("-- record stream restarted: spool replaced on box")
+                && lines.get(at).contains(String.format("spool %016x, its #0 stored as #%d", fresh.spoolId(), old.nextSeq()))
+                && lines.get(at).contains("last number accounted for: #" + (old.nextSeq() - 1)), lines.get(at));
+        assertTrue(lines.get(at - 1).contains("#" + (old.nextSeq() - 1) + " ") && lines.get(at + 1).contains("#" + old.nextSeq() + " "),
+                lines.get(at - 1) + "\n" + lines.get(at + 1));
+    }
+
+    /**
+     * Issue 6: the link drops in the middle of a catch-up, and the box comes back with a new
+     * spool: what the old spool was known to hold but never arrived is a gap that says why.
+     */
+    @Test void spoolReplacedDuringACatchUpRecordsWhatTheOldSpoolHeldAsAGap() throws Exception {
+        agent = sim(2000, "--spool-sync-ms", "50");
+        waitUntil("2000 records spooled with no desktop", Duration.ofSeconds(30), quietly(() -> spool().nextSeq() >= 2000));
+        agent.close();
+        agent = sim(0, "--spool-sync-ms", "50");
+        BoxStatus.Spool old = spool();
+        // The first connection is cut after 96 KiB from the box (a few messages of 256 records); then the box is unreachable.
+        AtomicBoolean reachable = new AtomicBoolean(true);
+        AtomicLong opened = new AtomicLong();
+        Transport.Factory link = () -> {
+            if (!reachable.get()) throw new BoxException("no route to the box");
+            Transport t = agent.local().open();
+            if (opened.getAndIncrement() > 0) return t;
+            reachable.set(false);
+            return CuttingTransport.reads(t, 96 * 1024);
+        };
+        Collector c = running = Collector.start(link, "sim", store, FAST);
+        waitUntil("the link was cut and a reconnect refused", Duration.ofSeconds(30),
+                () -> c.stats().sessions() == 1 && c.stats().lastError().contains("no route"));
+        assertTrue(c.flush(Duration.ofSeconds(10)));
+        long held = c.accountedThrough();
+        assertTrue(held >= 0 && held < old.nextSeq() - 100, "part of the backlog arrived: " + held + " of " + old.nextSeq());
+        agent.close();
+        deleteTree(dir.resolve("state"));
+        agent = sim(1000, "--spool-sync-ms", "50");
+        reachable.set(true);
+        waitUntil("300 records of the new spool stored", Duration.ofSeconds(30),
+                () -> c.epoch() != null && c.epoch().epoch() == 2 && c.accountedThrough() >= old.nextSeq() + 300);
+        c.close();
+        long lostCount = old.nextSeq() - 1 - held;
+        List<Gap> gaps = assertCoveredOnce("sim", c.accountedThrough());
+        assertEquals(List.of(new Gap("sim", held + 1, old.nextSeq() - 1, gaps.get(0).detectedMs(), SpoolEpoch.REPLACED)), gaps);
+        SpoolEpoch e2 = store.epochs("sim").get(1);
+        assertEquals(held, e2.prevLastSeq());
+        assertEquals(lostCount, e2.prevLost());
+        assertEquals(old.nextSeq(), e2.start());
+        assertEquals(lostCount, c.stats().lost());
+        assertEquals(0, c.stats().missed(), "no unexplained hole");
+        assertEquals(c.accountedThrough() - old.nextSeq() + 1, spool().ackedEnd());
+        String log = logs("--box", "sim", "-n", Long.toString(c.accountedThrough() + 1));
+        assertTrue(log.contains("-- record stream restarted: spool replaced on box") && log.contains(
+                "last number accounted for: #" + held + ", " + lostCount + " records it held never received"), log);
+    }
+
+    /** What {@code rampart logs ARGS} prints for this test's database. */
+    String logs(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new LogsCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of("--db", FlowStore.h2Url(dir.resolve("flows"))));
+        all.addAll(List.of(args));
+        assertEquals(0, cl.execute(all.toArray(String[]::new)), err.toString());
+        return out.toString();
+    }
+
+    /** Every record of the running agent's spool from 0 to {@code count} - 1, read by an observer that does not acknowledge. */
+    Map<Long, FlowRecord> everyRecord(long count) throws Exception {
+        Map<Long, FlowRecord> into = new ConcurrentHashMap<>();
+        try (BoxConnection obs = BoxConnection.connect(agent.local(), BoxConnection.Options.DEFAULT.withReconnects(0))) {
+            obs.subscribeFrom(0, collectInto(into));
+            waitUntil(count + " records read back", Duration.ofSeconds(30), () -> java.util.stream.LongStream.range(0, count)
+                    .allMatch(into::containsKey));
+        }
+        // A busy box streams on past what was asked for.
+        into.keySet().removeIf(seq -> seq >= count);
+        return into;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        try (var s = java.nio.file.Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(q);
+        }
+    }
+
+    private static boolean same(Flow f, FlowRecord r) {
+        return f != null && f.timeMs() == r.timeMs() && f.srcPort() == r.sport() && f.dstPort() == r.dport()
+                && f.ruleId() == r.ruleId() && f.generation() == r.generation() && f.verdict() == r.verdict()
+                && f.src().equals(Flow.address(r.src())) && f.dst().equals(Flow.address(r.dst()));
     }
 
     private static BoxConnection.SpoolListener collectInto(Map<Long, FlowRecord> into) {

@@ -147,6 +147,26 @@ abstract class FlowStoreContract {
                 new RuleTraffic(0, 1, 1, 60, T0 + 62_000)), store.perRule(T0, T0 + 180_000));
     }
 
+    /** Flyway V7's box_spools on this database: rows come back as written, updates replace them. */
+    @Test void spoolEpochsRoundTripWithTheirRecords() throws Exception {
+        SpoolEpoch first = new SpoolEpoch("b1", 1, OptionalLong.of(0x8000_0000_0000_0001L), 0, 0, 6, 1_000, OptionalLong.of(T0),
+                null, -1, 0);
+        SpoolEpoch second = new SpoolEpoch("b1", 2, OptionalLong.of(42), 9, 0, 3, 2_000, OptionalLong.empty(),
+                SpoolEpoch.REPLACED, 5, 3);
+        Flow f = row("b1", 9, 200_000, Flow.ACCEPT, 6, "10.0.0.1", 1, "10.0.0.2", 2, "eth0", 7, 1, 1);
+        Gap g = new Gap("b1", 6, 8, 42, SpoolEpoch.REPLACED);
+        assertEquals(1, store.insert(List.of(f), List.of(g), List.of(first, second)));
+        assertEquals(List.of(first, second), store.epochs("b1"));
+        assertEquals(List.of(g), store.gaps("b1"));
+        SpoolEpoch seen = second.withKnownNext(70).withFirstRecordMs(T0 + 200_000);
+        assertEquals(0, store.insert(List.of(), List.of(), List.of(seen)));
+        assertEquals(List.of(first, seen), store.epochs(null));
+        assertTrue(store.epochs("b2").isEmpty());
+        SpoolEpoch unnoted = new SpoolEpoch("b2", 1, OptionalLong.empty(), 0, 0, 2, 3_000, OptionalLong.empty(), null, -1, 0);
+        store.insert(List.of(), List.of(), List.of(unnoted));
+        assertEquals(List.of(first, seen, unnoted), store.epochs(null));
+    }
+
     @Test void retentionByAgeThenBySize() throws Exception {
         assertEquals(2, store.deleteOlderThan(T0 + 61_000));
         assertEquals(List.of("b1#5", "b2#1", "b1#4", "b1#3"), keys(FlowFilter.ALL));

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.telemetry;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import dev.rampart.link.Tools;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,14 +12,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A throwaway PostgreSQL server from the Debian package: its own data directory, port and socket
  * directory under a temp dir, run as the postgres user when the tests run as root. Installed with
- * apt-get when missing (as root); when still missing the test fails under RAMPART_REQUIRE_TOOLS=1
- * and is skipped otherwise.
+ * apt-get when missing (as root, {@link Tools#install}); when still missing the test fails under
+ * RAMPART_REQUIRE_TOOLS=1 and is skipped otherwise.
  */
 final class PgServer implements AutoCloseable {
     final Path dir, data;
@@ -33,8 +30,8 @@ final class PgServer implements AutoCloseable {
         this.bin = bin;
         this.dir = Files.createTempDirectory("rampart-pg");
         this.data = dir.resolve("data");
-        this.port = freePort();
-        if (root()) run(List.of("chown", "postgres:postgres", dir.toString()));
+        this.port = Tools.freePort();
+        if (Tools.root()) Tools.run(List.of("chown", "postgres:postgres", dir.toString()), 60);
         asPostgres(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "postgres",
                 "-N", "-E", "UTF8", "--locale=C"));
         asPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(),
@@ -43,19 +40,11 @@ final class PgServer implements AutoCloseable {
 
     static PgServer start() throws IOException {
         Path bin = find();
-        if (bin == null && root()) {
-            try {
-                run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "--no-install-recommends", "postgresql"));
-            } catch (IOException e) {
-                // reported below as missing
-            }
+        if (bin == null) {
+            Tools.install("postgresql");
             bin = find();
         }
-        if (bin == null) {
-            String msg = "PostgreSQL is not installed (Debian package postgresql)";
-            if ("1".equals(System.getenv("RAMPART_REQUIRE_TOOLS"))) Assertions.fail(msg);
-            Assumptions.abort(msg);
-        }
+        if (bin == null) Tools.missing("PostgreSQL is not installed (Debian package postgresql)");
         return new PgServer(bin);
     }
 
@@ -100,33 +89,10 @@ final class PgServer implements AutoCloseable {
         }
     }
 
-    private static boolean root() { return "root".equals(System.getProperty("user.name")); }
-
     private static void asPostgres(List<String> cmd) throws IOException {
         List<String> full = new ArrayList<>();
-        if (root()) full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        if (Tools.root()) full.addAll(List.of("runuser", "-u", "postgres", "--"));
         full.addAll(cmd);
-        run(full);
-    }
-
-    private static void run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            if (!p.waitFor(900, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.exitValue() != 0) throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "):\n" + out);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        Tools.run(full, 900);
     }
 }

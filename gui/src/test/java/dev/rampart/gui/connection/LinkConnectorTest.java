@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rampart.link.BoxException;
 import dev.rampart.link.BoxStatus;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
+import dev.rampart.link.Sshd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,47 +26,21 @@ class LinkConnectorTest {
     @TempDir static Path dir;
     static DemoBox demo;
     static Path socket;
-    static Process sshd;
+    static Sshd sshd;
     static int port;
-
-    static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException(String.join(" ", cmd) + ": " + out);
-    }
 
     @BeforeAll
     static void start() throws Exception {
         demo = new DemoBox(dir.resolve("demo/state"));
         socket = demo.start(s -> { }, () -> false);
-        for (String k : List.of("hostkey", "otherhost", "id_ed25519", "stranger")) run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve(k).toString());
-        Files.copy(dir.resolve("id_ed25519.pub"), dir.resolve("authorized_keys"));
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path cfg = Files.writeString(dir.resolve("sshd_config"), String.join("\n", "Port " + port, "ListenAddress 127.0.0.1",
-                "HostKey " + dir.resolve("hostkey"), "PidFile " + dir.resolve("sshd.pid"),
-                "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "UsePAM no", "StrictModes no",
-                "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password", ""));
-        Files.createDirectories(Path.of("/run/sshd"));
-        sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sshd.log").toFile()).start();
-        for (int i = 0; i < 300; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
-        }
-        throw new IOException("sshd did not start: " + Files.readString(dir.resolve("sshd.log")));
+        for (String k : List.of("otherhost", "id_ed25519", "stranger")) Sshd.keygen("ed25519", dir.resolve(k));
+        sshd = Sshd.start(dir, dir.resolve("id_ed25519.pub"));
+        port = sshd.port;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (sshd != null) {
-            sshd.destroy();
-            sshd.waitFor(5, TimeUnit.SECONDS);
-        }
+        if (sshd != null) sshd.close();
         if (demo != null) demo.stop();
     }
 

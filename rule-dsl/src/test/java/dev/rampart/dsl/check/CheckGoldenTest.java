@@ -8,7 +8,6 @@ import dev.rampart.dsl.golden.Golden;
 import dev.rampart.dsl.source.DiagnosticRenderer;
 import dev.rampart.dsl.source.SourceFile;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -22,14 +21,12 @@ class CheckGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> negativeCorpus() {
-        List<Path> files = Golden.policies(DIR);
-        assertFalse(files.isEmpty(), "no golden files under " + DIR.toAbsolutePath());
-        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+        return Golden.each(DIR, p -> {
             SourceFile f = Golden.source(p);
             assertFalse(Golden.expectations(f.text()).isEmpty(), p + " has no inline expectations");
             Pipeline.Compiled c = Pipeline.run(f, p.getParent());
             Golden.checkExpectations(f, c.diagnostics());
             Golden.check(Golden.sideFile(p, "diag"), DiagnosticRenderer.renderAll(c.diagnostics()));
-        }));
+        });
     }
 }

@@ -22,13 +22,11 @@ class FormatGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> formattedOutput() {
-        List<Path> files = Golden.policies(FMT);
-        assertFalse(files.isEmpty(), "no golden files under " + FMT.toAbsolutePath());
-        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+        return Golden.each(FMT, p -> {
             Result<PolicyFile> r = Parser.parse(Golden.source(p));
             assertFalse(r.diagnostics().hasErrors(), () -> DiagnosticRenderer.renderAll(r.diagnostics()));
             Golden.check(Golden.sideFile(p, "fmt"), Formatter.format(r.value()));
-        }));
+        });
     }
 
     @TestFactory

@@ -2,6 +2,7 @@
 package dev.rampart.dsl.golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rampart.dsl.source.Diagnostic;
@@ -19,6 +20,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
  * Golden-file testing: a policy next to a side file holding the expected output of some phase,
@@ -59,6 +62,16 @@ public final class Golden {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * One test per policy directly in {@code dir}, named by its file; an empty corpus fails, so a
+     * moved directory cannot pass by testing nothing.
+     */
+    public static Stream<DynamicTest> each(Path dir, ThrowingConsumer<Path> test) {
+        List<Path> files = policies(dir);
+        assertFalse(files.isEmpty(), "no golden files under " + dir.toAbsolutePath());
+        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> test.accept(p)));
     }
 
     /** {@code dir/x.rampart} with extension {@code fmt} gives {@code dir/x.fmt}. */

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.dsl.lower;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rampart.dsl.Pipeline;
@@ -9,7 +8,6 @@ import dev.rampart.dsl.golden.Golden;
 import dev.rampart.dsl.ir.IrDump;
 import dev.rampart.dsl.source.DiagnosticRenderer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -20,12 +18,10 @@ class IrGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> corpus() {
-        List<Path> files = Golden.policies(DIR);
-        assertFalse(files.isEmpty(), "no golden files under " + DIR.toAbsolutePath());
-        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+        return Golden.each(DIR, p -> {
             Pipeline.Compiled c = Pipeline.run(Golden.source(p), p.getParent());
             assertTrue(c.ok(), DiagnosticRenderer.renderAll(c.diagnostics()));
             Golden.check(Golden.sideFile(p, "ir"), IrDump.dump(c.ir()));
-        }));
+        });
     }
 }

@@ -9,7 +9,6 @@ import dev.rampart.dsl.source.DiagnosticRenderer;
 import dev.rampart.dsl.source.Result;
 import dev.rampart.dsl.source.SourceFile;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -24,25 +23,21 @@ class ParseGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> validCorpus() {
-        List<Path> files = Golden.policies(DIR);
-        assertFalse(files.isEmpty(), "no golden files under " + DIR.toAbsolutePath());
-        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+        return Golden.each(DIR, p -> {
             Result<PolicyFile> r = Parser.parse(Golden.source(p));
             Golden.check(Golden.sideFile(p, "diag"), DiagnosticRenderer.renderAll(r.diagnostics()));
             Golden.check(Golden.sideFile(p, "ast"), AstDump.of(r.value()));
-        }));
+        });
     }
 
     @TestFactory
     Stream<DynamicTest> negativeCorpus() {
-        List<Path> files = Golden.policies(DIR.resolve("negative"));
-        assertFalse(files.isEmpty(), "no negative files");
-        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+        return Golden.each(DIR.resolve("negative"), p -> {
             SourceFile f = Golden.source(p);
             Result<PolicyFile> r = Parser.parse(f);
             assertFalse(Golden.expectations(f.text()).isEmpty(), p + " has no inline expectations");
             Golden.checkExpectations(f, r.diagnostics());
             Golden.check(Golden.sideFile(p, "diag"), DiagnosticRenderer.renderAll(r.diagnostics()));
-        }));
+        });
     }
 }

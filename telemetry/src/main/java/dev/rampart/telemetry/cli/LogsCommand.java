@@ -7,6 +7,7 @@ import dev.rampart.telemetry.FlowFilter;
 import dev.rampart.telemetry.FlowFilter.Side;
 import dev.rampart.telemetry.FlowPage;
 import dev.rampart.telemetry.FlowStore;
+import dev.rampart.telemetry.SpoolEpoch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,15 +85,17 @@ public final class LogsCommand implements Callable<Integer> {
             FlowPage page = store.newest(f, Optional.empty(), limit);
             List<Flow> rows = new ArrayList<>(page.rows());
             java.util.Collections.reverse(rows); // oldest of the page first, like a log
-            for (Flow r : rows) out.println(line(r));
+            // Restarts older than the page's first row belong to pages not shown.
+            Restarts restarts = new Restarts(f, page.next().isPresent() && !rows.isEmpty() ? rows.get(0).timeMs() : Long.MIN_VALUE);
+            restarts.print(store, rows, out);
             out.flush();
-            if (follow) follow(store, f, rows.isEmpty() ? null : rows.get(rows.size() - 1), out);
+            if (follow) follow(store, f, rows.isEmpty() ? null : rows.get(rows.size() - 1), restarts, out);
             return 0;
         }
     }
 
     /** Polls for rows after the last one shown; records arrive in batches, so once a second is enough. */
-    private void follow(FlowStore store, FlowFilter f, Flow last, PrintWriter out) throws SQLException {
+    private void follow(FlowStore store, FlowFilter f, Flow last, Restarts restarts, PrintWriter out) throws SQLException {
         Cursor shown = last == null ? null : new Cursor(last.timeMs(), last.box(), last.seq());
         while (!Thread.currentThread().isInterrupted()) {
             FlowFilter recent = shown == null ? f : f.since(shown.timeMs());
@@ -104,7 +107,7 @@ public final class LogsCommand implements Callable<Integer> {
                 at = p.next();
             } while (at.isPresent());
             java.util.Collections.reverse(fresh);
-            for (Flow r : fresh) out.println(line(r));
+            restarts.print(store, fresh, out);
             out.flush();
             if (!fresh.isEmpty()) {
                 Flow l = fresh.get(fresh.size() - 1);
@@ -118,6 +121,54 @@ public final class LogsCommand implements Callable<Integer> {
                 return;
             }
         }
+    }
+
+    /**
+     * A box's record stream restarting (its spool replaced), shown as a line of its own at its
+     * place in time: just before the new spool's first record. Each is shown once.
+     */
+    private static final class Restarts {
+        private final FlowFilter filter;
+        private final long fromMs;
+        private final java.util.Set<String> shown = new java.util.HashSet<>();
+
+        Restarts(FlowFilter filter, long fromMs) {
+            this.filter = filter;
+            this.fromMs = fromMs;
+        }
+
+        /** Prints {@code rows} (oldest first) with the restarts that fall among them, and any later ones after them. */
+        void print(FlowStore store, List<Flow> rows, PrintWriter out) throws SQLException {
+            List<SpoolEpoch> due = new ArrayList<>();
+            for (SpoolEpoch e : store.epochs(filter.box().orElse(null))) {
+                long t = e.restartMs();
+                if (!e.restart() || shown.contains(key(e)) || t < fromMs || filter.from().isPresent() && t < filter.from().get()
+                        || filter.to().isPresent() && t >= filter.to().get()) continue;
+                due.add(e);
+            }
+            due.sort(java.util.Comparator.comparingLong(SpoolEpoch::restartMs));
+            int next = 0;
+            for (Flow r : rows) {
+                while (next < due.size() && due.get(next).restartMs() <= r.timeMs()) emit(due.get(next++), out);
+                out.println(line(r));
+            }
+            while (next < due.size()) emit(due.get(next++), out);
+        }
+
+        private void emit(SpoolEpoch e, PrintWriter out) {
+            shown.add(key(e));
+            out.println(restartLine(e));
+        }
+
+        private static String key(SpoolEpoch e) { return e.box() + "#" + e.epoch(); }
+    }
+
+    static String restartLine(SpoolEpoch e) {
+        String lost = e.prevLost() == 0 ? "nothing known to be lost"
+                : e.prevLost() + " record" + (e.prevLost() == 1 ? "" : "s") + " it held never received";
+        return String.format(Locale.ROOT, "%s %-8s -- record stream restarted: %s (spool %s, its #%d stored as #%d); "
+                        + "the previous spool's last number accounted for: %s, %s", TIME.format(Instant.ofEpochMilli(e.restartMs())),
+                e.box(), e.reason(), e.spoolText(), e.firstSeq(), e.start(), e.prevLastSeq() < 0 ? "none" : "#" + e.prevLastSeq(), lost);
     }
 
     private static boolean after(Flow r, Cursor c) {
