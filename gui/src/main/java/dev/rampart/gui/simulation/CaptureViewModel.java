@@ -64,8 +64,44 @@ public final class CaptureViewModel {
         }
     }
 
-    /** A listed packet as the table shows it. */
-    public record PacketRow(long frame, String time, String packet, String verdict, String why, CaptureTrace.Seen seen) {}
+    /**
+     * A listed packet as the table shows it. Its texts are made when asked for: a table asks for
+     * the rows on screen, and making 50,000 of them at once would hold the UI thread for a second.
+     */
+    public static final class PacketRow {
+        private final CaptureTrace.Seen seen;
+        private final long firstNanos;
+
+        PacketRow(CaptureTrace.Seen seen, long firstNanos) {
+            this.seen = seen;
+            this.firstNanos = firstNanos;
+        }
+
+        public CaptureTrace.Seen seen() { return seen; }
+
+        public long frame() { return seen.frame(); }
+
+        /** Seconds since the capture's first frame. */
+        public String time() { return String.format(Locale.ROOT, "%.6f", (seen.timestampNanos() - firstNanos) / 1e9); }
+
+        public String packet() { return seen.packet() == null ? "" : seen.packet().describe(); }
+
+        /** The verdict, or for a frame that never reached the chain what became of it. */
+        public String verdict() {
+            return seen.kind() == TracedPacket.Kind.EVALUATED ? seen.verdict().keyword()
+                    : seen.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+
+        public String why() {
+            if (seen.kind() != TracedPacket.Kind.EVALUATED) return seen.reason() == null ? "" : seen.reason();
+            String by = seen.rule() == null ? "no rule matched: the chain's policy" : "matched rule " + seen.rule();
+            if (seen.fragments() > 0) by += "; reassembled from " + seen.fragments() + " fragments";
+            if (seen.reason() != null) by += "; " + seen.reason();
+            return by;
+        }
+
+        @Override public String toString() { return "#" + frame() + " " + verdict() + " " + packet() + " (" + why() + ")"; }
+    }
 
     private final TaskRunner tasks;
     private final Dialogs dialogs;
@@ -167,6 +203,8 @@ public final class CaptureViewModel {
         if (file == null) return;
         cancelRun.set(true);
         long mine = ++generation;
+        // After an edit the same row is shown again, so a rule being tuned stays in view.
+        HitRow was = selectedRow.get();
         clearResults();
         PolicyAnalysis a = analysis.get();
         Hook h = Hook.byKeyword(hook.get());
@@ -208,6 +246,8 @@ public final class CaptureViewModel {
             running.set(false);
             progress.set(1);
             show(o);
+            if (was != null) rows.stream().filter(r -> r.kind() == was.kind() && java.util.Objects.equals(r.rule(), was.rule()))
+                    .findFirst().ifPresent(selectedRow::set);
         }, err -> {
             if (generation != mine) return;
             running.set(false);
@@ -267,7 +307,7 @@ public final class CaptureViewModel {
         if (row == null || outcome == null) return;
         long first = outcome.firstNanos();
         List<PacketRow> list = new ArrayList<>(row.listed().size());
-        for (CaptureTrace.Seen s : row.listed()) list.add(packetRow(s, first));
+        for (CaptureTrace.Seen s : row.listed()) list.add(new PacketRow(s, first));
         packets.setAll(list);
         packetsNote.set(row.packets() == 0 ? "No packet reached " + describe(row)
                 : row.listed().size() < row.packets()
@@ -282,18 +322,6 @@ public final class CaptureViewModel {
             case POLICY -> "the chain's policy (no rule matched)";
             case NOT_EVALUATED -> "the frames that never reached the chain";
         };
-    }
-
-    static PacketRow packetRow(CaptureTrace.Seen s, long firstNanos) {
-        String time = String.format(Locale.ROOT, "%.6f", (s.timestampNanos() - firstNanos) / 1e9);
-        if (s.kind() != TracedPacket.Kind.EVALUATED) {
-            return new PacketRow(s.frame(), time, "", s.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                    s.reason() == null ? "" : s.reason(), s);
-        }
-        String by = s.rule() == null ? "no rule matched: the chain's policy" : "matched rule " + s.rule();
-        if (s.fragments() > 0) by += "; reassembled from " + s.fragments() + " fragments";
-        if (s.reason() != null) by += "; " + s.reason();
-        return new PacketRow(s.frame(), time, s.packet().describe(), s.verdict().keyword(), by, s);
     }
 
     private void showPacket(PacketRow p) {

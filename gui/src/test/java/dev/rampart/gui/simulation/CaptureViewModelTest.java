@@ -155,6 +155,7 @@ class CaptureViewModelTest {
     void anEditOfThePolicyTracesAgainAfterAPause() {
         vm.open(CAPTURES.resolve("loopback-tcpdump.pcap"));
         long before = row("local-tcp").packets();
+        vm.selectedRowProperty().set(row("local-tcp"));
         int runs = tasks.submitted;
         String edited = POLICY.replace("rule local-tcp: proto tcp state new accept", "rule local-tcp: proto tcp state new drop");
         editor.textProperty().set(edited);
@@ -163,6 +164,8 @@ class CaptureViewModelTest {
         assertTrue(tasks.submitted > runs, "traced again");
         assertEquals("drop", row("local-tcp").action());
         assertTrue(row("local-tcp").packets() > before, "without the accepted SYNs, the rest of each connection is new too");
+        assertEquals("local-tcp", vm.selectedRowProperty().get().rule(), "the row being looked at stays selected");
+        assertEquals(row("local-tcp").packets(), vm.packets().size());
         Path file = write("edited.rampart", edited);
         assertEquals(cliCounts(file, CAPTURES.resolve("loopback-tcpdump.pcap"), "--hook", "input", "--in", "lo"), appCounts(),
                 "dropped SYNs leave no connection for their replies, as in the CLI");
