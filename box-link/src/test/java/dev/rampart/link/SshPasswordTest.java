@@ -174,4 +174,53 @@ class SshPasswordTest {
         }
         assertEquals(1, person.asked.size(), person.asked.toString());
     }
+
+    /**
+     * The CLI on a terminal asks for the password as ssh does (no echo), and in a pipe never asks.
+     * The terminal is a pty from util-linux's script(1); the CLI is a separate JVM on this test's
+     * class path.
+     */
+    @Test void theCliAsksOnATerminalOnly() throws Exception {
+        Tools.need("/usr/bin/script", "bsdutils");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cli = List.of(java, "-cp", System.getProperty("java.class.path"), "dev.rampart.link.cli.DevMain", "status",
+                "--to", "ssh://" + USER + "@127.0.0.1:" + port, "--known-hosts", known.toString(), "-i", stranger.toString(),
+                "--ssh-auth-sock", "none", "--ssh-config", dir.resolve("no-config").toString(), "--agent-command", agentCommand);
+        String line = String.join(" ", cli.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        Process p = new ProcessBuilder("script", "-qec", line, "/dev/null").redirectErrorStream(true).start();
+        StringBuilder seen = new StringBuilder();
+        java.io.InputStream out = p.getInputStream();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean answered = false;
+        while (System.nanoTime() < end) {
+            if (out.available() > 0) {
+                int n = out.read();
+                if (n < 0) break;
+                seen.append((char) n);
+                if (!answered && seen.toString().contains("Password for " + dest() + ": ")) {
+                    p.getOutputStream().write((PASSWORD + "\n").getBytes());
+                    p.getOutputStream().flush();
+                    answered = true;
+                }
+            } else if (!p.isAlive()) {
+                break;
+            } else {
+                Tools.sleep(20);
+            }
+        }
+        seen.append(new String(out.readAllBytes()));
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the CLI finished: " + seen);
+        assertTrue(answered, "asked for the password on the terminal: " + seen);
+        assertEquals(0, p.exitValue(), seen.toString());
+        assertTrue(seen.toString().contains("backend sim"), seen.toString());
+        assertFalse(seen.toString().contains(PASSWORD), "not echoed: " + seen);
+
+        // The same command in a pipe: nothing is asked, keys only, the usual refusal.
+        Process piped = new ProcessBuilder(cli).redirectErrorStream(true).start();
+        piped.getOutputStream().close();
+        String text = new String(piped.getInputStream().readAllBytes());
+        assertTrue(piped.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, piped.exitValue(), text);
+        assertTrue(text.contains("refused: no accepted key") && !text.contains("Password"), text);
+    }
 }
