@@ -83,9 +83,7 @@ public sealed interface Target permits Target.Ssh, Target.Serial, Target.Local, 
     /** How to (re)open this target; SSH settings come from {@code ssh}, whose host/user/port are replaced. */
     default Transport.Factory factory(SshTransport.Options ssh) {
         if (this instanceof Ssh t) {
-            SshTransport.Options o = new SshTransport.Options(t.user(), t.host(), t.port(), ssh.knownHosts(),
-                    ssh.acceptNewHostKey(), ssh.identities(), ssh.sshConfig(), ssh.remoteCommand(), ssh.connectTimeoutMs(),
-                    ssh.agentSocket());
+            SshTransport.Options o = ssh.withBox(t.user(), t.host(), t.port());
             // A recorded new key must not be recorded twice on the reconnect that confirms.
             boolean[] first = {true};
             return () -> {

@@ -98,4 +98,9 @@ public final class MainView {
     @FXML void onFormat() { editorViewController.onFormat(); }
 
     @FXML void onFocusPacket() { simulationViewController.focusPacket(); }
+
+    @FXML void onOpenCapture() {
+        showTab("policy");
+        simulationViewController.openCapture();
+    }
 }

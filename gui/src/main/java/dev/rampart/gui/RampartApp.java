@@ -15,6 +15,8 @@ import dev.rampart.gui.logs.LogsViewModel;
 import dev.rampart.gui.service.DiskFileAccess;
 import dev.rampart.gui.service.FxDialogs;
 import dev.rampart.gui.service.FxTaskRunner;
+import dev.rampart.gui.simulation.CaptureView;
+import dev.rampart.gui.simulation.CaptureViewModel;
 import dev.rampart.gui.simulation.SimulationView;
 import dev.rampart.gui.simulation.SimulationViewModel;
 import dev.rampart.gui.editor.EditorView;
@@ -47,9 +49,10 @@ public class RampartApp extends Application {
 
     private final Path initialFile;
     private final Path configDir;
-    private FxTaskRunner tasks, boxTasks;
+    private FxTaskRunner tasks, boxTasks, traceTasks;
     private EditorViewModel editor;
     private SimulationViewModel simulation;
+    private CaptureViewModel capture;
     private ConnectionViewModel connection;
     private DeployViewModel deploy;
     private LogsViewModel logs;
@@ -78,6 +81,9 @@ public class RampartApp extends Application {
         editor = new EditorViewModel(tasks, dialogs, new DiskFileAccess(), TYPING_PAUSE);
         simulation = new SimulationViewModel(editor.analysisProperty());
         editor.highlightedProperty().bind(simulation.decidingProperty());
+        // A capture trace can take seconds: on its own thread, so compiles and box I/O never wait behind it.
+        traceTasks = new FxTaskRunner("rampart-trace");
+        capture = new CaptureViewModel(traceTasks, dialogs, editor.analysisProperty(), simulation::highlight);
         Path config = configDir != null ? configDir : FileProfileStore.configDir();
         connection = new ConnectionViewModel(boxTasks, dialogs, new FileProfileStore(config.resolve("profiles.properties")),
                 new LinkConnector(new DemoBox(config.resolve("demo-box").resolve("state")), LinkConnector.defaultKnownHosts()));
@@ -94,6 +100,7 @@ public class RampartApp extends Application {
                 MainView.class, () -> new MainView(editor, connection, stage, theme),
                 EditorView.class, () -> new EditorView(editor),
                 SimulationView.class, () -> new SimulationView(simulation),
+                CaptureView.class, () -> new CaptureView(capture),
                 ConnectionView.class, () -> new ConnectionView(connection),
                 DeployView.class, () -> new DeployView(deploy),
                 LogsView.class, () -> new LogsView(logs));
@@ -140,11 +147,14 @@ public class RampartApp extends Application {
         if (connection != null) connection.shutdown();
         if (tasks != null) tasks.close();
         if (boxTasks != null) boxTasks.close();
+        if (traceTasks != null) traceTasks.close();
     }
 
     public EditorViewModel editor() { return editor; }
 
     public SimulationViewModel simulation() { return simulation; }
+
+    public CaptureViewModel capture() { return capture; }
 
     public MainView mainView() { return mainView; }
 

@@ -44,7 +44,8 @@ public final class TargetOptions {
     Transport.Factory factory() {
         Target t = Target.parse(to);
         SshTransport.Options ssh = SshTransport.Options.of(null, "", 0).withAcceptNewHostKey(acceptNewHostKey)
-                .withIdentities(List.copyOf(identities)).withRemoteCommand(agentCommand);
+                .withIdentities(List.copyOf(identities)).withRemoteCommand(agentCommand)
+                .withPrompts(ConsolePrompts.forThisProcess());
         if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
         if (sshConfig != null) ssh = ssh.withSshConfig(sshConfig);
         if (sshAuthSock != null && !sshAuthSock.equals("none") && !java.nio.file.Files.exists(Path.of(sshAuthSock)))

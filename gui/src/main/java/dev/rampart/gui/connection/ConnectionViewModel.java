@@ -5,6 +5,7 @@ import dev.rampart.gui.service.Dialogs;
 import dev.rampart.gui.service.TaskRunner;
 import dev.rampart.link.BoxException;
 import dev.rampart.link.BoxStatus;
+import dev.rampart.link.SshPrompts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -225,7 +226,9 @@ public final class ConnectionViewModel {
         state.set(State.CONNECTING);
         message.set("Connecting to " + p.describe() + "...");
         tasks.submit(() -> {
-            Box b = connector.connect(p, trust, step -> tasks.post(() -> {
+            // One set of answers per attempt: its reconnects reuse them, the next Connect asks again.
+            SshPrompts prompts = SshPrompts.remembering(new DialogPrompts(tasks, dialogs, cancelled::get));
+            Box b = connector.connect(p, trust, prompts, step -> tasks.post(() -> {
                 if (attempt.get() == mine) message.set(step);
             }), cancelled::get);
             try {

@@ -2,6 +2,7 @@
 package dev.rampart.gui.connection;
 
 import dev.rampart.link.BoxException;
+import dev.rampart.link.SshPrompts;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -15,6 +16,15 @@ public interface Connector {
      *                          and tries again with the matching {@link Trust}
      */
     Box connect(Profile profile, Trust trust, Consumer<String> progress, BooleanSupplier cancelled) throws BoxException;
+
+    /**
+     * As {@link #connect(Profile, Trust, Consumer, BooleanSupplier)}, asking {@code prompts} for an
+     * SSH password or key passphrase; a connector without SSH logins ignores them.
+     */
+    default Box connect(Profile profile, Trust trust, SshPrompts prompts, Consumer<String> progress, BooleanSupplier cancelled)
+            throws BoxException {
+        return connect(profile, trust, progress, cancelled);
+    }
 
     /** Closes anything the connector started (the demo box's agent). */
     default void shutdown() {}

@@ -12,6 +12,7 @@ import dev.rampart.link.Counters;
 import dev.rampart.link.FlowRecord;
 import dev.rampart.link.LoadResult;
 import dev.rampart.link.SerialTransport;
+import dev.rampart.link.SshPrompts;
 import dev.rampart.link.SshTransport;
 import dev.rampart.link.Target;
 import dev.rampart.link.Transport;
@@ -44,8 +45,15 @@ public final class LinkConnector implements Connector {
 
     public static Path defaultKnownHosts() { return Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"); }
 
+    /** Without anyone to ask: SSH logins with keys only. */
     @Override
     public Box connect(Profile p, Trust trust, Consumer<String> progress, BooleanSupplier cancelled) throws BoxException {
+        return connect(p, trust, SshPrompts.NEVER, progress, cancelled);
+    }
+
+    @Override
+    public Box connect(Profile p, Trust trust, SshPrompts prompts, Consumer<String> progress, BooleanSupplier cancelled)
+            throws BoxException {
         String problem = p.problem();
         if (problem != null) throw new BoxException("profile '" + p.name() + "': " + problem);
         Transport.Factory factory;
@@ -64,7 +72,8 @@ public final class LinkConnector implements Connector {
                 if (trust == Trust.REPLACE_CHANGED_KEY) forgetKey(p);
                 SshTransport.Options o = sshSettings.apply(SshTransport.Options.of(p.user().isEmpty() ? null : p.user(), p.host(), p.port())
                         .withKnownHosts(knownHosts).withAcceptNewHostKey(trust != Trust.NONE)
-                        .withIdentities(p.keyFile().isEmpty() ? List.of() : List.of(Path.of(p.keyFile()))));
+                        .withIdentities(p.keyFile().isEmpty() ? List.of() : List.of(Path.of(p.keyFile())))
+                        .withPrompts(prompts));
                 if (!p.keyFile().isEmpty() && !Files.isReadable(Path.of(p.keyFile())))
                     throw new BoxException("Key file: cannot read " + p.keyFile());
                 factory = new Target.Ssh(o.user(), o.host(), o.port()).factory(o);

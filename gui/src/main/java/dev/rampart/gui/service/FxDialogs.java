@@ -39,6 +39,43 @@ public final class FxDialogs implements Dialogs {
     }
 
     @Override
+    public Optional<Path> chooseCaptureToOpen(Path initialDirectory) {
+        FileChooser c = new FileChooser();
+        c.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Packet captures (pcap, pcapng)", "*.pcap", "*.pcapng", "*.cap", "*.dmp"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        if (initialDirectory != null && Files.isDirectory(initialDirectory)) c.setInitialDirectory(initialDirectory.toFile());
+        return Optional.ofNullable(c.showOpenDialog(owner)).map(File::toPath);
+    }
+
+    @Override
+    public Optional<String> askSecret(String title, String message, String problem) {
+        javafx.scene.control.Dialog<String> d = new javafx.scene.control.Dialog<>();
+        d.initOwner(owner);
+        d.setTitle(title);
+        d.setHeaderText(title);
+        javafx.scene.control.PasswordField field = new javafx.scene.control.PasswordField();
+        field.setId("secretField");
+        javafx.scene.control.Label text = new javafx.scene.control.Label(message);
+        text.setWrapText(true);
+        javafx.scene.layout.VBox box = new javafx.scene.layout.VBox(8, text);
+        if (problem != null) {
+            javafx.scene.control.Label p = new javafx.scene.control.Label(problem);
+            p.setId("secretProblem");
+            p.setWrapText(true);
+            p.setStyle("-fx-text-fill: #c62828; -fx-font-weight: bold;");
+            box.getChildren().add(p);
+        }
+        box.getChildren().add(field);
+        d.getDialogPane().setContent(box);
+        d.getDialogPane().setMinWidth(480);
+        d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        d.setResultConverter(b -> b == ButtonType.OK ? field.getText() : null);
+        javafx.application.Platform.runLater(field::requestFocus);
+        return d.showAndWait();
+    }
+
+    @Override
     public boolean confirmDiscard(String what) {
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, what + " has unsaved changes. Discard them?",
                 ButtonType.YES, ButtonType.CANCEL);

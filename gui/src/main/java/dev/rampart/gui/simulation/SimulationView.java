@@ -21,6 +21,9 @@ public final class SimulationView {
     @FXML private Label testSummaryLabel;
     @FXML private ListView<TestResult> testList;
     @FXML private TextArea testDetailArea;
+    @FXML private javafx.scene.control.TabPane simTabs;
+    @FXML private javafx.scene.control.Tab packetTab, captureTab;
+    @FXML private CaptureView captureViewController;
 
     public SimulationView(SimulationViewModel vm) { this.vm = vm; }
 
@@ -70,5 +73,14 @@ public final class SimulationView {
     @FXML
     void onSimulate() { vm.simulate(); }
 
-    public void focusPacket() { packetField.requestFocus(); }
+    public void focusPacket() {
+        simTabs.getSelectionModel().select(packetTab);
+        packetField.requestFocus();
+    }
+
+    /** Shows the Capture tab and asks for a capture to open. */
+    public void openCapture() {
+        simTabs.getSelectionModel().select(captureTab);
+        captureViewController.onOpen();
+    }
 }

@@ -75,6 +75,9 @@ public final class SimulationViewModel {
     /** The deciding rule, or null when the chain's policy (or nothing) decided. */
     public ReadOnlyObjectProperty<RuleRef> decidingProperty() { return deciding; }
 
+    /** Points out {@code rule} in the editor as the deciding one (null: none), for a packet decided elsewhere (a capture). */
+    public void highlight(RuleRef rule) { deciding.set(rule); }
+
     public ObservableList<TestResult> tests() { return tests; }
 
     public ReadOnlyStringProperty testSummaryProperty() { return testSummary; }

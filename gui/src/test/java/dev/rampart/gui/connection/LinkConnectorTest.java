@@ -9,10 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rampart.link.BoxException;
 import dev.rampart.link.BoxStatus;
 import dev.rampart.link.Sshd;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,12 @@ class LinkConnectorTest {
     static Sshd sshd;
     static int port;
 
+    static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException(String.join(" ", cmd) + ": " + out);
+    }
+
     @BeforeAll
     static void start() throws Exception {
         demo = new DemoBox(dir.resolve("demo/state"));
@@ -41,6 +51,10 @@ class LinkConnectorTest {
     @AfterAll
     static void stop() throws Exception {
         if (sshd != null) sshd.close();
+        if (passwordSshd != null) {
+            passwordSshd.destroy();
+            passwordSshd.waitFor(5, TimeUnit.SECONDS);
+        }
         if (demo != null) demo.stop();
     }
 
@@ -133,5 +147,110 @@ class LinkConnectorTest {
         Profile bad = new Profile("x", Profile.Kind.SSH, "", "", "", 0, "", "", 115200);
         assertEquals("profile 'x': Host: give the box's host name or address",
                 assertThrows(BoxException.class, () -> c.connect(bad, Connector.Trust.NONE, steps::add, () -> false)).getMessage());
+    }
+
+    // ---- passwords and passphrases ------------------------------------------------------------
+
+    static final String PASSWORD = "correct horse battery", PASSPHRASE = "open sesame";
+    static Process passwordSshd;
+    static int passwordPort;
+
+    /**
+     * A second sshd that also takes passwords. It checks them against /etc/shadow, so it runs in a
+     * mount namespace of its own with a test shadow file (this user, a known password) bound over
+     * the real one: the machine's accounts are never touched.
+     */
+    static synchronized int passwordSshd() throws Exception {
+        if (passwordSshd != null) return passwordPort;
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", PASSPHRASE, "-a", "4", "-f", dir.resolve("encrypted").toString());
+        Files.copy(dir.resolve("encrypted.pub"), dir.resolve("authorized_keys_pw"));
+        Process h = new ProcessBuilder("openssl", "passwd", "-6", "-salt", "rampartsalt", PASSWORD).redirectErrorStream(true).start();
+        String hash = new String(h.getInputStream().readAllBytes()).strip();
+        if (!h.waitFor(30, TimeUnit.SECONDS) || h.exitValue() != 0) throw new IOException("openssl passwd: " + hash);
+        Path shadow = Files.writeString(dir.resolve("shadow"), System.getProperty("user.name") + ":" + hash + ":19000:0:99999:7:::\n");
+        try (ServerSocket s = new ServerSocket(0)) {
+            passwordPort = s.getLocalPort();
+        }
+        Path cfg = Files.writeString(dir.resolve("sshd_config_pw"), String.join("\n", "Port " + passwordPort, "ListenAddress 127.0.0.1",
+                "HostKey " + dir.resolve("hostkey"), "PidFile " + dir.resolve("sshd_pw.pid"),
+                "AuthorizedKeysFile " + dir.resolve("authorized_keys_pw"), "UsePAM no", "StrictModes no",
+                "PasswordAuthentication yes", "KbdInteractiveAuthentication no", "PermitRootLogin yes", "MaxAuthTries 10", ""));
+        passwordSshd = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                "mount --bind \"$1\" /etc/shadow && exec /usr/sbin/sshd -D -e -f \"$2\"", "sh", shadow.toString(), cfg.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd_pw.log").toFile()).start();
+        for (int i = 0; i < 300; i++) {
+            try (Socket s = new Socket("127.0.0.1", passwordPort)) {
+                return passwordPort;
+            } catch (IOException e) {
+                if (!passwordSshd.isAlive()) throw new IOException("sshd exited: " + Files.readString(dir.resolve("sshd_pw.log")));
+                Thread.sleep(20);
+            }
+        }
+        throw new IOException("sshd did not start: " + Files.readString(dir.resolve("sshd_pw.log")));
+    }
+
+    /** The Box tab's view-model on the real connector, with dialogs answered from a script. */
+    ConnectionViewModel viewModel(Path known, dev.rampart.gui.support.FakeDialogs dialogs, Profile p) throws Exception {
+        ConnectionViewModelTest.MemoryStore store = new ConnectionViewModelTest.MemoryStore();
+        store.saved = new ProfileStore.Saved(List.of(p), p.name());
+        ConnectionViewModel vm = new ConnectionViewModel(new dev.rampart.gui.support.InlineTasks(), dialogs, store, connector(known));
+        vm.loadProfiles();
+        return vm;
+    }
+
+    static Profile passwordProfile(Path key) {
+        return new Profile("pw", Profile.Kind.SSH, "", "127.0.0.1", System.getProperty("user.name"), passwordPort,
+                key == null ? "" : key.toString(), "", 115200);
+    }
+
+    String dest() { return System.getProperty("user.name") + "@127.0.0.1:" + passwordPort; }
+
+    @Test
+    void aPasswordIsAskedInADialogAndAWrongOneAgainWithTheReason() throws Exception {
+        passwordSshd();
+        var dialogs = new dev.rampart.gui.support.FakeDialogs();
+        dialogs.confirmAnswers.add(true); // the unknown host key
+        dialogs.secretAnswers.add(java.util.Optional.of("guess"));
+        dialogs.secretAnswers.add(java.util.Optional.of(PASSWORD));
+        ConnectionViewModel vm = viewModel(dir.resolve("kh_pw1"), dialogs, passwordProfile(dir.resolve("stranger")));
+        vm.connect();
+        assertEquals(ConnectionViewModel.State.CONNECTED, vm.stateProperty().get(), vm.messageProperty().get());
+        assertEquals(List.of("Password for " + dest(), "Password for " + dest() + " | The box refused that password for " + dest() + "."),
+                dialogs.secretQuestions);
+        assertEquals(BoxStatus.PeerKind.SSH, vm.boxProperty().get().status().peer().kind());
+        vm.disconnect();
+    }
+
+    @Test
+    void wrongPasswordsEndInOneSentenceAndConnectAsksAgain() throws Exception {
+        passwordSshd();
+        var dialogs = new dev.rampart.gui.support.FakeDialogs();
+        dialogs.confirmAnswers.add(true);
+        for (String w : List.of("a", "b", "c")) dialogs.secretAnswers.add(java.util.Optional.of(w));
+        ConnectionViewModel vm = viewModel(dir.resolve("kh_pw2"), dialogs, passwordProfile(dir.resolve("stranger")));
+        vm.connect();
+        assertEquals(ConnectionViewModel.State.FAILED, vm.stateProperty().get());
+        assertEquals("Could not connect to pw: SSH login to ssh://" + dest() + " refused: the password was wrong (3 tries)",
+                vm.messageProperty().get());
+        // Retrying is pressing Connect again: asked afresh (the host key is recorded by now).
+        dialogs.secretAnswers.add(java.util.Optional.empty());
+        vm.connect();
+        assertEquals("Could not connect to pw: SSH login to ssh://" + dest() + " cancelled: no password was given",
+                vm.messageProperty().get());
+        assertEquals(4, dialogs.secretQuestions.size(), dialogs.secretQuestions.toString());
+    }
+
+    @Test
+    void anEncryptedKeyIsUnlockedWithThePassphraseAskedInADialog() throws Exception {
+        passwordSshd();
+        var dialogs = new dev.rampart.gui.support.FakeDialogs();
+        dialogs.confirmAnswers.add(true);
+        dialogs.secretAnswers.add(java.util.Optional.of(PASSPHRASE));
+        Path key = dir.resolve("encrypted");
+        ConnectionViewModel vm = viewModel(dir.resolve("kh_pw3"), dialogs, passwordProfile(key));
+        vm.connect();
+        assertEquals(ConnectionViewModel.State.CONNECTED, vm.stateProperty().get(), vm.messageProperty().get());
+        assertEquals(List.of("Passphrase for the key " + key), dialogs.secretQuestions);
+        vm.disconnect();
     }
 }

@@ -40,4 +40,20 @@ public final class FakeDialogs implements Dialogs {
         if (confirmAnswers.isEmpty()) throw new AssertionError("unexpected question: " + title);
         return confirmAnswers.poll();
     }
+
+    /** Answers for {@link #askSecret}, in order (null: the user cancels); questions asked are recorded with their problem. */
+    public final java.util.ArrayDeque<Optional<String>> secretAnswers = new java.util.ArrayDeque<>();
+    public final List<String> secretQuestions = new ArrayList<>();
+
+    @Override
+    public Optional<String> askSecret(String title, String message, String problem) {
+        secretQuestions.add(title + (problem == null ? "" : " | " + problem));
+        if (secretAnswers.isEmpty()) throw new AssertionError("unexpected secret question: " + title);
+        return secretAnswers.poll();
+    }
+
+    public Path captureAnswer;
+
+    @Override
+    public Optional<Path> chooseCaptureToOpen(Path initialDirectory) { return Optional.ofNullable(captureAnswer); }
 }
