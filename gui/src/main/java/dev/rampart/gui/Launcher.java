@@ -11,7 +11,9 @@ public final class Launcher {
     private Launcher() {}
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("--screenshots")) {
+        if (args.length > 0 && args[0].equals("--self-test")) {
+            Application.launch(SelfTest.class, java.util.Arrays.copyOfRange(args, 1, args.length));
+        } else if (args.length > 0 && args[0].equals("--screenshots")) {
             Application.launch(Screenshots.class, java.util.Arrays.copyOfRange(args, 1, args.length));
         } else {
             Application.launch(RampartApp.class, args);

@@ -139,7 +139,12 @@ public class RampartApp extends Application {
         List<String> args = getParameters() == null ? List.of() : getParameters().getUnnamed();
         if (!args.isEmpty()) return Path.of(args.get(0));
         Path example = Path.of("examples", "office.rampart");
-        return Files.isRegularFile(example) ? example.toAbsolutePath() : null;
+        if (Files.isRegularFile(example)) return example.toAbsolutePath();
+        // An installed app keeps the examples beside its jars (-Drampart.home, set by its launcher).
+        String home = System.getProperty("rampart.home");
+        if (home == null || home.isBlank()) return null;
+        Path installed = Path.of(home, "examples", "office.rampart");
+        return Files.isRegularFile(installed) ? installed : null;
     }
 
     @Override

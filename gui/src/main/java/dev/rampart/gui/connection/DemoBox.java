@@ -36,12 +36,27 @@ public final class DemoBox {
                 + "with gui/run from the Rampart repository, or pass -Drampart.home=REPO");
     }
 
+    /**
+     * The agent an installed app ships ({@code -Drampart.agent}, set by the package's launcher), or
+     * null when the app runs from the repository and builds the agent itself.
+     */
+    static Path installedAgent() throws BoxException {
+        String prop = System.getProperty("rampart.agent");
+        if (prop == null || prop.isBlank()) return null;
+        Path p = Path.of(prop).toAbsolutePath().normalize();
+        if (!Files.isExecutable(p))
+            throw new BoxException("the demo box's agent " + p + " (-Drampart.agent) is missing or not executable: "
+                    + "reinstall the app");
+        return p;
+    }
+
     /** Starts the agent unless it runs already; returns its socket. */
     public synchronized Path start(Consumer<String> progress, BooleanSupplier cancelled) throws BoxException {
         if (process != null && process.isAlive() && Files.exists(socket)) return socket;
-        Path agentDir = home().resolve("engine-kmod/agent");
-        Path binary = agentDir.resolve("build/rampartd");
+        Path binary = installedAgent();
+        if (binary == null) binary = home().resolve("engine-kmod/agent/build/rampartd");
         if (!Files.isExecutable(binary)) {
+            Path agentDir = home().resolve("engine-kmod/agent");
             progress.accept("Building the demo box's agent (make; a few seconds, once)...");
             build(agentDir, cancelled);
         }
