@@ -70,6 +70,8 @@ public final class Collector implements AutoCloseable {
     private volatile String lastError = "";
     private volatile BoxConnection conn;
     private volatile boolean spoolMode;
+    /** The box's next sequence number when the latest session subscribed (-1: no spool subscription yet). */
+    private volatile long numberedAtSubscription = -1;
     /** Highest seq accounted for (stored or recorded lost); -1 before anything of this box. Written by the writer. */
     private volatile long last;
 
@@ -104,6 +106,14 @@ public final class Collector implements AutoCloseable {
                 sessions.get(), lastError);
     }
 
+    /**
+     * The number the box would have given its next record when the latest session subscribed:
+     * everything below it was already in the box's spool then. -1 until a spool subscription
+     * succeeded (and always with an agent without a spool). A one-shot collection is complete
+     * once {@link #accountedThrough} reaches this minus one.
+     */
+    public long numberedAtSubscription() { return numberedAtSubscription; }
+
     /** The highest sequence number stored or recorded lost so far (-1: none). */
     public long accountedThrough() { return last; }
 
@@ -131,7 +141,7 @@ public final class Collector implements AutoCloseable {
                 if (c.supportsSpool()) {
                     spoolMode = true;
                     conn = c;
-                    c.subscribeFrom(from, new BoxConnection.SpoolListener() {
+                    BoxConnection.SpoolPosition pos = c.subscribeFrom(from, new BoxConnection.SpoolListener() {
                         @Override public void records(List<FlowRecord> batch) {
                             received.addAndGet(batch.size());
                             for (FlowRecord r : batch) enqueue(r);
@@ -142,6 +152,7 @@ public final class Collector implements AutoCloseable {
                             enqueue(l);
                         }
                     });
+                    numberedAtSubscription = pos.nextSeq();
                 } else {
                     spoolMode = false;
                     conn = c;
