@@ -109,9 +109,10 @@ public final class CollectCommand implements Callable<Integer> {
                 return 1;
             }
             if (System.nanoTime() > deadline) {
-                err.printf("rampart collect: after %d s the database accounts for %s's records only through #%d of %d%s%n",
-                        waitSeconds, name, c.accountedThrough(), numbered - 1,
-                        s.lastError().isEmpty() ? "" : " (last error: " + s.lastError() + ")");
+                String why = s.lastError().isEmpty() ? "" : " (last error: " + s.lastError() + ")";
+                if (numbered < 0) err.printf("rampart collect: %s did not answer the subscription within %d s%s%n", target.target(), waitSeconds, why);
+                else err.printf("rampart collect: after %d s the database accounts for %s's records only through #%d of #%d%s%n",
+                        waitSeconds, name, c.accountedThrough(), numbered - 1, why);
                 return 1;
             }
             Thread.sleep(20);
