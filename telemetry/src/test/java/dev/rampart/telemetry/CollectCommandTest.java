@@ -100,6 +100,38 @@ class CollectCommandTest {
         }
     }
 
+    /** Without --once it follows the box until stopped (Ctrl-C interrupts it the same way), then stores and acknowledges. */
+    @Test void followingStoresLiveRecordsUntilStoppedThenAcknowledges() throws Exception {
+        agent = new SimAgent(dir, 1000, "--spool-sync-ms", "50");
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int[] code = {-1};
+        Thread t = new Thread(() -> {
+            CommandLine cl = new CommandLine(new CollectCommand());
+            cl.setOut(new PrintWriter(out));
+            cl.setErr(new PrintWriter(err));
+            code[0] = cl.execute("--to", "local:" + agent.socket, "--db", url(), "--box", "live");
+        });
+        t.start();
+        // It reports what it stored every 2 s while it runs.
+        java.util.regex.Pattern stored = java.util.regex.Pattern.compile("(?m)^live: (\\d{3,}) records stored");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!stored.matcher(out.toString()).find()) {
+            assertTrue(t.isAlive() && System.nanoTime() < deadline, "no progress line with 100+ records: " + out + err);
+            Thread.sleep(50);
+        }
+        t.interrupt();
+        t.join(30_000);
+        assertEquals(0, code[0], err.toString());
+        String last = out.toString().lines().reduce((x, y) -> y).orElse("");
+        try (FlowStore store = FlowStore.open(url(), "", "")) {
+            long through = store.highestCovered("live").orElseThrow();
+            assertEquals(through + 1, seqs(store, "live").size(), "every number once, no gap");
+            assertTrue(last.contains("the database accounts through #" + through + ", acknowledged through #" + through), out.toString());
+            assertEquals(through + 1, spool().ackedEnd(), "what was stored when it stopped is acknowledged");
+        }
+        assertTrue(out.toString().startsWith("collecting live from local:" + agent.socket), out.toString());
+    }
+
     @Test void anUnreachableBoxIsOneClearErrorWithTheTarget() {
         Path missing = dir.resolve("no-agent.sock");
         long t0 = System.nanoTime();
