@@ -4,6 +4,7 @@
 # network comes up, then the network, rampartd under a restart loop (as a service manager would
 # restart it) serving the local socket and the second serial port, and sshd. Prints @@ markers the
 # host waits for; powers off when /run/poweroff appears (the host creates it over SSH).
+# rampart_ipfix=HOST:PORT on the kernel command line makes rampartd export IPFIX there.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -30,10 +31,11 @@ ip link set eth0 up
 ip route add default via 10.0.2.2
 echo "@@NET up"
 
+ipfix=$(sed -n 's/.*rampart_ipfix=\([^ ]*\).*/\1/p' /proc/cmdline)
 (
 	while [ ! -e /run/poweroff ]; do
 		rampartd --backend=kernel --state-dir /var/lib/rampart --tty /dev/ttyS1 --baud 115200 \
-			>>/var/log/rampartd.log 2>&1
+			${ipfix:+--ipfix $ipfix} >>/var/log/rampartd.log 2>&1
 		echo "@@LOG rampartd exited (status $?)"
 		[ -e /run/poweroff ] || sleep 0.3
 	done

@@ -6,6 +6,7 @@ import dev.rampart.link.cli.PushCommand;
 import dev.rampart.link.cli.RecordsCommand;
 import dev.rampart.link.cli.RollbackCommand;
 import dev.rampart.link.cli.StatusCommand;
+import dev.rampart.telemetry.cli.CollectCommand;
 import dev.rampart.telemetry.cli.LogsCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {CheckCommand.class, FmtCommand.class, TestCommand.class, SimulateCommand.class,
                 TraceCommand.class, CompileCommand.class, InspectCommand.class, ImportCommand.class,
                 ClassifyCommand.class, PushCommand.class, StatusCommand.class, RollbackCommand.class,
-                CountersCommand.class, RecordsCommand.class, LogsCommand.class, CommandLine.HelpCommand.class},
+                CountersCommand.class, RecordsCommand.class, CollectCommand.class, LogsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 policy errors / failing tests / not formatted, 2 usage or internal error."})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -80,6 +80,8 @@ public final class Collector implements AutoCloseable {
     private volatile String lastError = "";
     /** The connection and the spool epoch its records belong to; acknowledgements go only there. */
     private record Session(BoxConnection conn, SpoolEpoch epoch) {}
+    /** The box's next sequence number when the latest session subscribed, as stored (-1: no spool subscription yet). */
+    private volatile long numberedAtSubscription = -1;
 
     /** A queued record or LOSS with the epoch of the subscription it came from (null: an agent without a spool). */
     private record Item(SpoolEpoch epoch, Object what) {}
@@ -136,6 +138,14 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
+     * The number the box would have given its next record when the latest session subscribed,
+     * in stored numbering (see {@link #epoch()}): everything below it was already in the box's
+     * spool then. -1 until a spool subscription succeeded (and always with an agent without a
+     * spool). A one-shot collection is complete once {@link #accountedThrough} reaches this minus one.
+     */
+    public long numberedAtSubscription() { return numberedAtSubscription; }
+
+    /**
      * The highest stored sequence number accounted for so far (-1: none). In the box's first
      * spool epoch it is the box's own number; after a spool was replaced, see {@link #epoch()}.
      */
@@ -189,6 +199,7 @@ public final class Collector implements AutoCloseable {
                         throw new BoxException(String.format("the box's spool changed from %016x to %016x between STATUS "
                                 + "and SUBSCRIBE_FROM", sp.spoolId(), pos.spoolId()));
                     if (pos.nextSeq() > e.knownNext()) note(new EpochNote(List.of(e.withKnownNext(pos.nextSeq())), null));
+                    numberedAtSubscription = e.stored(pos.nextSeq());
                 } else {
                     spoolMode = false;
                     session = new Session(c, null);

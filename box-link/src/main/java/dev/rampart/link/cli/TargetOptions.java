@@ -41,7 +41,11 @@ public final class TargetOptions {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "wait for each answer (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
-    Transport.Factory factory() {
+    /** The target as given with --to. */
+    public String target() { return to; }
+
+    /** Opens the box as the options say; for commands in other modules that run their own sessions. */
+    public Transport.Factory factory() {
         Target t = Target.parse(to);
         SshTransport.Options ssh = SshTransport.Options.of(null, "", 0).withAcceptNewHostKey(acceptNewHostKey)
                 .withIdentities(List.copyOf(identities)).withRemoteCommand(agentCommand)
@@ -54,7 +58,7 @@ public final class TargetOptions {
         return t.factory(ssh);
     }
 
-    BoxConnection.Options connectionOptions() {
+    public BoxConnection.Options connectionOptions() {
         return BoxConnection.Options.DEFAULT.withRequestTimeout(Duration.ofSeconds(timeoutSeconds));
     }
 
