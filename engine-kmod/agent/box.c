@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +245,8 @@ int box_flows_subscribe(struct box *b)
 		return -1;
 	}
 	b->flows = nl;
+	/* Without link notifications the indexes are still right, only dearer: one lookup each. */
+	ifcache_open(&b->ifc);
 	return 0;
 }
 
@@ -254,14 +255,11 @@ int box_flows_fd(const struct box *b)
 	return b->flows ? b->flows->fd : -1;
 }
 
-static uint32_t ifindex_of(const char name[16])
+/* The kernel NUL-pads names of at most 15 bytes; a 16th is dropped rather than trusted. */
+static void copy_name(char out[16], const char in[16])
 {
-	char n[17];
-
-	memcpy(n, name, 16);
-	n[16] = 0;
-	/* An interface gone since the packet passed reads as 0, like "none". */
-	return n[0] ? if_nametoindex(n) : 0;
+	memcpy(out, in, 15);
+	out[15] = 0;
 }
 
 static int flow_record(void *arg, uint64_t export_seq, const struct rampart_flow_record *f)
@@ -297,8 +295,12 @@ static int flow_record(void *arg, uint64_t export_seq, const struct rampart_flow
 	r.bytes = f->bytes;
 	r.first_ms = f->first_ms;
 	r.last_ms = f->last_ms;
-	r.in_if = ifindex_of(f->iif);
-	r.out_if = ifindex_of(f->oif);
+	/* The names are what the hook saw; the indexes are looked up now, so an interface gone
+	 * since the packet passed has index 0 ("none") but keeps its name. */
+	copy_name(r.in_name, f->iif);
+	copy_name(r.out_name, f->oif);
+	r.in_if = ifcache_index(&b->ifc, r.in_name);
+	r.out_if = ifcache_index(&b->ifc, r.out_name);
 	r.tcp_flags = f->tcp_flags;
 	box_add_record(b, &r);
 	b->fl.records++;
@@ -403,6 +405,7 @@ void box_refresh_counters(struct box *b)
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now)
 {
 	memset(b, 0, sizeof(*b));
+	b->ifc.fd = -1;
 	snprintf(b->state_dir, sizeof(b->state_dir), "%s", state_dir);
 	b->started_ms = now;
 	b->gen_ms = now;
@@ -664,6 +667,7 @@ void box_free(struct box *b)
 		free(b->flows);
 		b->flows = NULL;
 	}
+	ifcache_close(&b->ifc);
 	table_free(r);
 	if (c != r)
 		table_free(c);
@@ -884,6 +888,8 @@ static void classify_one(struct box *b, uint64_t wall)
 		r.first_ms = r.last_ms = wall;
 		r.in_if = sim_ifindex(p.iif);
 		r.out_if = sim_ifindex(p.oif);
+		snprintf(r.in_name, sizeof(r.in_name), "%s", p.iif ? p.iif : "");
+		snprintf(r.out_name, sizeof(r.out_name), "%s", p.oif ? p.oif : "");
 		r.tcp_flags = p.proto == 6 ? (uint16_t)p.flags : 0;
 		box_add_record(b, &r);
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../core/rampart_core.h"
+#include "ifcache.h"
 
 struct rule_counter {
 	uint64_t packets, bytes, last_hit_ms;
@@ -38,6 +39,9 @@ struct record {
 	uint64_t first_ms, last_ms; /* unix ms of the first and last packet */
 	uint32_t in_if, out_if;     /* interface index, 0 when unknown or none */
 	uint16_t tcp_flags;         /* OR of the TCP flags seen (0 for other protocols) */
+	/* Interface names as the packet path saw them, NUL-terminated; "" when none or not known
+	 * (records spooled before names were kept). */
+	char in_name[16], out_name[16];
 };
 
 #define BOX_RECORDS 1024
@@ -77,6 +81,7 @@ struct box {
 	uint64_t fl_export;         /* number of the export being received, and its records so far */
 	uint32_t fl_export_records;
 	char flow_note[200];        /* set when something worth logging happened in box_flows_read */
+	struct ifcache ifc;         /* kernel backend: the namespace's interfaces, for the indexes */
 };
 
 int box_init(struct box *b, const char *state_dir, unsigned rate, uint64_t now_ms);

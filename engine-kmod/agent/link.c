@@ -148,7 +148,8 @@ int rl_init(struct rl_link *l, int client, const struct rl_callbacks *cb, void *
 	l->cb = *cb;
 	l->ctx = ctx;
 	l->client = client;
-	l->caps = RL_CAP_ZLIB | RL_CAP_RESUME | RL_CAP_RECORDS | RL_CAP_CONFIRM | RL_CAP_SPOOL | RL_CAP_FLOWS;
+	l->caps = RL_CAP_ZLIB | RL_CAP_RESUME | RL_CAP_RECORDS | RL_CAP_CONFIRM | RL_CAP_SPOOL | RL_CAP_FLOWS |
+		 RL_CAP_IFNAMES;
 	l->max_payload = RL_MAX_PAYLOAD;
 	l->window = 8;
 	l->frame_size = START_FRAME;

@@ -29,6 +29,7 @@ enum rl_link_error { RL_E_VERSION = 1, RL_E_TOO_LARGE = 2, RL_E_MALFORMED = 3, R
 #define RL_CAP_CONFIRM 8u
 #define RL_CAP_SPOOL 16u   /* SUBSCRIBE_FROM, ACK, LOSS items (docs/protocol.md section 9) */
 #define RL_CAP_FLOWS 32u   /* SUBSCRIBE_FLOWS: records with their flow counters (FLOWS items) */
+#define RL_CAP_IFNAMES 64u /* SUBSCRIBE_NAMED: FLOWS with interface names (NAMED_FLOWS items) */
 
 struct rl_frame {
 	uint8_t kind, flags;

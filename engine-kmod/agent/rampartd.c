@@ -37,10 +37,10 @@
 #define OUT_LIMIT (16u << 20)
 
 enum { M_STATUS = 1, M_LOAD_BEGIN, M_LOAD_CHUNK, M_LOAD_COMMIT, M_CONFIRM, M_ROLLBACK, M_COUNTERS,
-       M_SUBSCRIBE, M_PING, M_LOAD_ABORT, M_SUBSCRIBE_FROM, M_ACK, M_SUBSCRIBE_FLOWS };
+       M_SUBSCRIBE, M_PING, M_LOAD_ABORT, M_SUBSCRIBE_FROM, M_ACK, M_SUBSCRIBE_FLOWS, M_SUBSCRIBE_NAMED };
 enum { RS_OK = 0x80, RS_STATUS = 0x81, RS_LOAD_OFFSET = 0x82, RS_LOADED = 0x84, RS_COUNTERS = 0x87,
        RS_PONG = 0x89, RS_SUBSCRIBED = 0x8B, RS_ACKED = 0x8C, RS_RECORDS = 0xC0, RS_LOSS = 0xC1,
-       RS_FLOWS = 0xC2,
+       RS_FLOWS = 0xC2, RS_NAMED_FLOWS = 0xC3,
        RS_ERROR = 0xFF };
 enum { E_UNKNOWN = 1, E_MALFORMED, E_NO_UPLOAD, E_OFFSET, E_INFLATE, E_VERIFY, E_CONFIRM,
        E_NO_ROLLBACK, E_BACKEND, E_BUSY, E_SEQ_RANGE };
@@ -64,7 +64,8 @@ struct conn {
 	size_t pre_len;
 	uint64_t last_frame_ms, frames_seen;
 	int subscribed;
-	int spool_mode;             /* 1: SUBSCRIBE_FROM, LOSS items too; 2: SUBSCRIBE_FLOWS, FLOWS items */
+	int spool_mode;             /* 1: SUBSCRIBE_FROM, LOSS items too; 2: SUBSCRIBE_FLOWS, FLOWS items;
+	                               3: SUBSCRIBE_NAMED, NAMED_FLOWS items (with interface names) */
 	struct spool_cursor cur;
 	int peer_kind;
 	char peer_caddr[64], peer_saddr[64];
@@ -508,7 +509,8 @@ static void handle_message(void *ctx, const uint8_t *p, size_t n)
 		return;
 	}
 	case M_SUBSCRIBE_FROM:
-	case M_SUBSCRIBE_FLOWS: {
+	case M_SUBSCRIBE_FLOWS:
+	case M_SUBSCRIBE_NAMED: {
 		struct spool_stats st;
 		uint64_t from;
 
@@ -527,7 +529,7 @@ static void handle_message(void *ctx, const uint8_t *p, size_t n)
 			return;
 		}
 		c->subscribed = 1;
-		c->spool_mode = type == M_SUBSCRIBE_FLOWS ? 2 : 1;
+		c->spool_mode = type == M_SUBSCRIBE_NAMED ? 3 : type == M_SUBSCRIBE_FLOWS ? 2 : 1;
 		spool_cursor_at(&c->cur, from);
 		mb_start(&m, RS_SUBSCRIBED, id);
 		mb_u64(&m, st.spool_id);
@@ -602,7 +604,8 @@ static void push_records(struct conn *c)
 				continue;
 			}
 			if (!n) {
-				mb_start(&m, c->spool_mode == 2 ? RS_FLOWS : RS_RECORDS, 0);
+				mb_start(&m, c->spool_mode == 3 ? RS_NAMED_FLOWS
+					     : c->spool_mode == 2 ? RS_FLOWS : RS_RECORDS, 0);
 				mb_u32(&m, 0);
 			}
 			mb_u64(&m, r->seq);
@@ -617,7 +620,7 @@ static void push_records(struct conn *c)
 			mb_u16(&m, r->dport);
 			mb_u32(&m, r->rule_id);
 			mb_u64(&m, r->generation);
-			if (c->spool_mode == 2) {
+			if (c->spool_mode >= 2) {
 				mb_u64(&m, r->packets);
 				mb_u64(&m, r->bytes);
 				mb_u64(&m, r->first_ms);
@@ -625,6 +628,10 @@ static void push_records(struct conn *c)
 				mb_u32(&m, r->in_if);
 				mb_u32(&m, r->out_if);
 				mb_u16(&m, r->tcp_flags);
+			}
+			if (c->spool_mode == 3) {
+				mb_str(&m, r->in_name);
+				mb_str(&m, r->out_name);
 			}
 			n++;
 		}

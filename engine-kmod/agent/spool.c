@@ -103,6 +103,22 @@ static void seal(uint8_t *e, size_t len)
 	rl_put32(e, rl_crc32c(e + 4, len - 4));
 }
 
+/* 16 bytes, NUL-padded, so that the checksum covers no stale bytes after the name. */
+static void put_name(uint8_t *p, const char name[16])
+{
+	size_t n = strnlen(name, 15);
+
+	memset(p, 0, 16);
+	memcpy(p, name, n);
+}
+
+/* The reverse, always NUL-terminated whatever the 16 bytes hold. */
+static void get_name(char name[16], const uint8_t *p)
+{
+	memcpy(name, p, 15);
+	name[15] = 0;
+}
+
 static void encode_record(uint8_t e[SPOOL_REC_ENTRY], const struct record *r)
 {
 	uint8_t *b = e + 16;
@@ -130,11 +146,14 @@ static void encode_record(uint8_t e[SPOOL_REC_ENTRY], const struct record *r)
 	rl_put32(b + 96, r->out_if);
 	rl_put16(b + 100, r->tcp_flags);
 	rl_put16(b + 102, 0);
+	put_name(b + 104, r->in_name);
+	put_name(b + 120, r->out_name);
 	seal(e, SPOOL_REC_ENTRY);
 }
 
 /* Entries of SPOOL_REC_ENTRY_V1 bytes (written before the counters were kept) decode with
- * packets 0: "not known", which readers must not take for a count. */
+ * packets 0: "not known", which readers must not take for a count; entries of
+ * SPOOL_REC_ENTRY_V2 bytes (before interface names) with empty names. */
 static void decode_record(const uint8_t *e, struct record *r)
 {
 	const uint8_t *b = e + 16;
@@ -152,7 +171,7 @@ static void decode_record(const uint8_t *e, struct record *r)
 	r->sport = rl_get16(b + 52);
 	r->dport = rl_get16(b + 54);
 	r->rule_id = rl_get32(b + 56);
-	if (rl_get16(e + 4) >= SPOOL_REC_ENTRY) {
+	if (rl_get16(e + 4) >= SPOOL_REC_ENTRY_V2) {
 		r->packets = rl_get64(b + 60);
 		r->bytes = rl_get64(b + 68);
 		r->first_ms = rl_get64(b + 76);
@@ -160,6 +179,10 @@ static void decode_record(const uint8_t *e, struct record *r)
 		r->in_if = rl_get32(b + 92);
 		r->out_if = rl_get32(b + 96);
 		r->tcp_flags = rl_get16(b + 100);
+	}
+	if (rl_get16(e + 4) >= SPOOL_REC_ENTRY) {
+		get_name(r->in_name, b + 104);
+		get_name(r->out_name, b + 120);
 	}
 }
 

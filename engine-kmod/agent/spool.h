@@ -84,9 +84,11 @@ void spool_close(struct spool *s);
 
 /* Entry and header sizes (for tests and size planning). */
 #define SPOOL_HDR 32
-/* Record entries: 76 bytes before flow counters were kept (still read), 120 since. */
+/* Record entries: 76 bytes before flow counters were kept, 120 before interface names were
+ * (both still read), 152 since. */
 #define SPOOL_REC_ENTRY_V1 76
-#define SPOOL_REC_ENTRY 120
+#define SPOOL_REC_ENTRY_V2 120
+#define SPOOL_REC_ENTRY 152
 #define SPOOL_LOSS_ENTRY 32
 
 #endif

@@ -140,11 +140,11 @@ static void buf_reset(struct fl_buf *b, u32 used)
 	b->flags = 0;
 }
 
-void rampart_flowlog_record(struct rampart_net *rn, const struct rampart_ktable *kt, u32 hook,
-			    u8 pf, const struct rampart_key *key, const struct rampart_result *res,
-			    unsigned int len)
+/* The aggregation itself; also what the bench-only build (flowlog_bench.c) times. */
+static void fl_record(struct rampart_flowlog *fl, u64 generation, u32 hook, u8 pf,
+		      const struct rampart_key *key, const struct rampart_result *res,
+		      unsigned int len)
 {
-	struct rampart_flowlog *fl = smp_load_acquire(&rn->flowlog);
 	struct fl_entry *e;
 	struct fl_buf *b;
 	struct fl_key k;
@@ -152,9 +152,6 @@ void rampart_flowlog_record(struct rampart_net *rn, const struct rampart_ktable 
 	u32 h, bucket, i;
 	u64 now;
 
-	/* A table is live only after rampart_flowlog_ensure succeeded; defensive nonetheless. */
-	if (unlikely(!fl))
-		return;
 	b = rcu_dereference(fl->active);
 	memset(&k, 0, sizeof(k));
 	k.src[0] = key->w[RAMPART_W_SRC_HI];
@@ -165,7 +162,7 @@ void rampart_flowlog_record(struct rampart_net *rn, const struct rampart_ktable 
 	k.iif[1] = key->w[RAMPART_W_IIF_LO];
 	k.oif[0] = key->w[RAMPART_W_OIF_HI];
 	k.oif[1] = key->w[RAMPART_W_OIF_LO];
-	k.generation = kt->generation;
+	k.generation = generation;
 	k.rule_id = res->rule_id;
 	k.rule_index = res->rule_index;
 	k.sport = key->w[RAMPART_W_SPORT];
@@ -210,6 +207,18 @@ hit:
 	if (k.proto == IPPROTO_TCP)
 		e->tcp_flags |= key->w[RAMPART_W_TCP_FLAGS];
 	spin_unlock_bh(lock);
+}
+
+void rampart_flowlog_record(struct rampart_net *rn, const struct rampart_ktable *kt, u32 hook,
+			    u8 pf, const struct rampart_key *key, const struct rampart_result *res,
+			    unsigned int len)
+{
+	struct rampart_flowlog *fl = smp_load_acquire(&rn->flowlog);
+
+	/* A table is live only after rampart_flowlog_ensure succeeded; defensive nonetheless. */
+	if (unlikely(!fl))
+		return;
+	fl_record(fl, kt->generation, hook, pf, key, res, len);
 }
 
 static void words_to_bytes(const u64 w[2], void *out)
@@ -508,6 +517,11 @@ void rampart_flowlog_stop(void)
 	mutex_unlock(&export_lock);
 }
 
+#ifdef RAMPART_BENCH
+/* make BENCH=1 only: /sys/kernel/rampart/flow_bench, a timing loop over fl_record. */
+#include "flowlog_bench.c"
+#endif
+
 /* ---- /sys/kernel/rampart/flow_* ----------------------------------------------------------- */
 
 static ssize_t u32_store(u32 *var, const char *name, u32 min, u32 max, const char *buf,
@@ -617,11 +631,18 @@ static struct kobj_attribute fl_attrs[] = {
 	__ATTR_RW(flow_log_drops),
 	__ATTR_RW(flow_export_on_full),
 	__ATTR_RO(flow_stats),
+#ifdef RAMPART_BENCH
+	__ATTR(flow_bench, 0600, flow_bench_show, flow_bench_store),
+#endif
 };
 
 static struct attribute *fl_attr_list[] = {
 	&fl_attrs[0].attr, &fl_attrs[1].attr, &fl_attrs[2].attr, &fl_attrs[3].attr,
-	&fl_attrs[4].attr, NULL,
+	&fl_attrs[4].attr,
+#ifdef RAMPART_BENCH
+	&fl_attrs[5].attr,
+#endif
+	NULL,
 };
 
 const struct attribute_group rampart_flowlog_attr_group = { .attrs = fl_attr_list };

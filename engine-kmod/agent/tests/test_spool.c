@@ -89,6 +89,10 @@ static void make(struct record *r, uint64_t k)
 	r->in_if = 2 + k % 3;
 	r->out_if = k % 5;
 	r->tcp_flags = (uint16_t)(k & 0x3f);
+	snprintf(r->in_name, sizeof(r->in_name), "lan%u", (unsigned)(k % 3));
+	/* Some records have no output interface, and some a name of the longest kind. */
+	if (k % 5)
+		snprintf(r->out_name, sizeof(r->out_name), "%s", k % 2 ? "wan0" : "veth-0123456789");
 }
 
 static int same(const struct record *a, uint64_t k)
@@ -501,14 +505,15 @@ static void test_ack(void)
 }
 
 /*
- * A spool written before entries held the flow counters (76-byte records, docs/protocol.md
- * section 9): it still loads, its records read with packets 0 ("not known"), and new records
- * continue the numbering in the longer format.
+ * Spools written by older agents (docs/protocol.md section 9): before entries held the flow
+ * counters (76-byte records), they still load, their records read with packets 0 ("not known");
+ * before they held interface names (120 bytes), they read with their counters and no names. New
+ * records continue the numbering in the current format.
  */
-static void test_v1_entries(void)
+static void test_old_entries(size_t len)
 {
 	char *dir = fresh_dir(), path[300];
-	uint8_t h[SPOOL_HDR], e[SPOOL_REC_ENTRY_V1];
+	uint8_t h[SPOOL_HDR], e[SPOOL_REC_ENTRY_V2];
 	static struct spool_item it[16];
 	struct spool_cursor c;
 	struct spool *s;
@@ -533,7 +538,7 @@ static void test_v1_entries(void)
 
 		make(&r, k);
 		memset(e, 0, sizeof(e));
-		rl_put16(e + 4, SPOOL_REC_ENTRY_V1);
+		rl_put16(e + 4, (uint16_t)len);
 		e[6] = 1;
 		rl_put64(e + 8, k);
 		rl_put64(b, r.time_ms);
@@ -544,8 +549,17 @@ static void test_v1_entries(void)
 		rl_put16(b + 52, r.sport);
 		rl_put16(b + 54, r.dport);
 		rl_put32(b + 56, r.rule_id);
-		rl_put32(e, rl_crc32c(e + 4, sizeof(e) - 4));
-		CHECK(write(fd, e, sizeof(e)) == (ssize_t)sizeof(e), "entry written");
+		if (len >= SPOOL_REC_ENTRY_V2) {
+			rl_put64(b + 60, r.packets);
+			rl_put64(b + 68, r.bytes);
+			rl_put64(b + 76, r.first_ms);
+			rl_put64(b + 84, r.last_ms);
+			rl_put32(b + 92, r.in_if);
+			rl_put32(b + 96, r.out_if);
+			rl_put16(b + 100, r.tcp_flags);
+		}
+		rl_put32(e, rl_crc32c(e + 4, len - 4));
+		CHECK(write(fd, e, len) == (ssize_t)len, "entry written");
 	}
 	close(fd);
 	s = open_spool(dir, 64 << 20);
@@ -559,19 +573,27 @@ static void test_v1_entries(void)
 	for (k = 0; n == 4 && k < 3; k++) {
 		make(&r, k);
 		ok &= !it[k].loss && it[k].rec.seq == k && it[k].rec.time_ms == r.time_ms && it[k].rec.rule_id == r.rule_id
-		      && it[k].rec.sport == r.sport && !memcmp(it[k].rec.src, r.src, 16) && it[k].rec.packets == 0
-		      && it[k].rec.bytes == 0 && it[k].rec.last_ms == 0;
+		      && it[k].rec.sport == r.sport && !memcmp(it[k].rec.src, r.src, 16)
+		      && !it[k].rec.in_name[0] && !it[k].rec.out_name[0];
+		if (len < SPOOL_REC_ENTRY_V2)
+			ok &= it[k].rec.packets == 0 && it[k].rec.bytes == 0 && it[k].rec.last_ms == 0;
+		else
+			ok &= it[k].rec.packets == r.packets && it[k].rec.bytes == r.bytes
+			      && it[k].rec.last_ms == r.last_ms && it[k].rec.in_if == r.in_if
+			      && it[k].rec.out_if == r.out_if && it[k].rec.tcp_flags == r.tcp_flags;
 	}
-	CHECK(ok, "old entries decode with their fields and packets 0");
+	CHECK(ok, "old %zu-byte entries decode with their fields (counters from 120 bytes on), no names", len);
 	CHECK(n == 4 && same(&it[3].rec, 3) && it[3].rec.packets == 4 && it[3].rec.bytes == 84 * 4 + 3
-	      && it[3].rec.in_if == 2 && it[3].rec.tcp_flags == 3, "the new entry keeps its counters");
+	      && it[3].rec.in_if == 2 && it[3].rec.tcp_flags == 3 && !strcmp(it[3].rec.in_name, "lan0")
+	      && !strcmp(it[3].rec.out_name, "wan0"), "the new entry keeps its counters and names");
 	spool_close(s);
 	rm_rf(dir);
 }
 
 int main(void)
 {
-	test_v1_entries();
+	test_old_entries(SPOOL_REC_ENTRY_V1);
+	test_old_entries(SPOOL_REC_ENTRY_V2);
 	test_round_trip();
 	test_torn_tail();
 	test_corrupt_segments();

@@ -52,10 +52,10 @@ public final class BoxConnection implements AutoCloseable {
 
     static final int STATUS = 1, LOAD_BEGIN = 2, LOAD_CHUNK = 3, LOAD_COMMIT = 4, CONFIRM = 5, ROLLBACK = 6,
             COUNTERS = 7, SUBSCRIBE = 8, PING = 9, LOAD_ABORT = 10, SUBSCRIBE_FROM = 11, ACK = 12,
-            SUBSCRIBE_FLOWS = 13;
+            SUBSCRIBE_FLOWS = 13, SUBSCRIBE_NAMED = 14;
     static final int R_OK = 0x80, R_STATUS = 0x81, R_LOAD_OFFSET = 0x82, R_LOADED = 0x84, R_COUNTERS = 0x87,
             R_PONG = 0x89, R_SUBSCRIBED = 0x8B, R_ACKED = 0x8C, R_RECORDS = 0xC0, R_LOSS = 0xC1, R_FLOWS = 0xC2,
-            R_ERROR = 0xFF;
+            R_NAMED_FLOWS = 0xC3, R_ERROR = 0xFF;
 
     /** The box's spool stream (docs/protocol.md section 9): records and lost ranges, in sequence order. */
     public interface SpoolListener {
@@ -151,8 +151,7 @@ public final class BoxConnection implements AutoCloseable {
         }
         current = openWithRetries(true);
         if (spoolListener != null)
-            request(supportsFlowCounters() ? SUBSCRIBE_FLOWS : SUBSCRIBE_FROM, new Le.Out().u64(spoolNext).toArray(),
-                    R_SUBSCRIBED);
+            request(spoolRequest(), new Le.Out().u64(spoolNext).toArray(), R_SUBSCRIBED);
         else if (recordSink != null) request(SUBSCRIBE, new byte[] {1}, R_OK);
     }
 
@@ -277,6 +276,19 @@ public final class BoxConnection implements AutoCloseable {
         }
     }
 
+    /** Whether the box's records name their interfaces (SUBSCRIBE_NAMED, capability bit 6). */
+    public boolean supportsInterfaceNames() {
+        Session s = current;
+        synchronized (s.link) {
+            return (s.link.peerCapabilities() & Link.CAP_IFNAMES) != 0;
+        }
+    }
+
+    /** The richest form of the spool stream this box offers; all carry the same numbers. */
+    private int spoolRequest() {
+        return supportsInterfaceNames() ? SUBSCRIBE_NAMED : supportsFlowCounters() ? SUBSCRIBE_FLOWS : SUBSCRIBE_FROM;
+    }
+
     /**
      * Streams the box's spool from {@code fromSeq} on: every number from there is delivered once,
      * in order, either in a record or inside a {@link Loss}. After a {@link #reconnect} the stream
@@ -289,9 +301,9 @@ public final class BoxConnection implements AutoCloseable {
         spoolNext = fromSeq;
         spoolListener = listener;
         try {
-            // Same stream either way; an agent with counters sends each record's packets and bytes.
-            Le.In in = request(supportsFlowCounters() ? SUBSCRIBE_FLOWS : SUBSCRIBE_FROM,
-                    new Le.Out().u64(fromSeq).toArray(), R_SUBSCRIBED);
+            // Same stream in every form; an agent with counters sends each record's packets and
+            // bytes, one with names its interfaces' names as well.
+            Le.In in = request(spoolRequest(), new Le.Out().u64(fromSeq).toArray(), R_SUBSCRIBED);
             return new SpoolPosition(in.i64(), in.i64(), in.i64());
         } catch (BoxException e) {
             spoolListener = null;
@@ -544,7 +556,7 @@ public final class BoxConnection implements AutoCloseable {
         @Override public void message(byte[] m) {
             if (m.length < 5) return;
             int type = m[0] & 0xff, id = Le.i32(m, 1);
-            if ((type == R_RECORDS || type == R_LOSS || type == R_FLOWS) && id == 0) {
+            if ((type == R_RECORDS || type == R_LOSS || type == R_FLOWS || type == R_NAMED_FLOWS) && id == 0) {
                 pushes.add(m);
                 return;
             }
@@ -597,8 +609,9 @@ public final class BoxConnection implements AutoCloseable {
         sl.records(batch);
     }
 
-    private static void parseRecords(byte[] m, Consumer<FlowRecord> sink) {
-        boolean counted = (m[0] & 0xff) == R_FLOWS;
+    static void parseRecords(byte[] m, Consumer<FlowRecord> sink) {
+        int type = m[0] & 0xff;
+        boolean named = type == R_NAMED_FLOWS, counted = type == R_FLOWS || named;
         try {
             Le.In in = new Le.In(m, 5);
             int n = in.i32();
@@ -620,9 +633,11 @@ public final class BoxConnection implements AutoCloseable {
                 long packets = in.i64(), bytes = in.i64(), first = in.i64(), last = in.i64();
                 long inIf = in.u32(), outIf = in.u32();
                 int flags = in.u16();
+                String inName = named ? in.str() : "", outName = named ? in.str() : "";
                 // 0 packets: spooled before the box kept counters.
                 sink.accept(new FlowRecord(seq, time, hook, verdict, proto, src, dst, sport, dport, rule, gen,
-                        packets == 0 ? FlowRecord.UNKNOWN : packets, bytes, first, last, inIf, outIf, flags));
+                        packets == 0 ? FlowRecord.UNKNOWN : packets, bytes, first, last, inIf, outIf, flags,
+                        inName, outName));
             }
         } catch (BoxException e) {
             // A malformed push is dropped; requests still work.

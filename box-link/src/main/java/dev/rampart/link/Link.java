@@ -24,7 +24,7 @@ final class Link {
     private static final int START_FRAME = 256, MIN_FRAME = 32, GROW_AFTER = 16, RTO_CAP = 8000;
     private static final int HELLO_EVERY_MS = 250;
     /** zlib, resume, records, confirm, spool, flow counters (docs/protocol.md section 3). */
-    static final int CAPABILITIES = 0x3f, CAP_SPOOL = 0x10, CAP_FLOWS = 0x20;
+    static final int CAPABILITIES = 0x7f, CAP_SPOOL = 0x10, CAP_FLOWS = 0x20, CAP_IFNAMES = 0x40;
     private int peerCapabilities;
     static final int VERSION = 1;
 

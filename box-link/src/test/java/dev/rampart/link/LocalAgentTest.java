@@ -256,6 +256,19 @@ class LocalAgentTest {
                 assertEquals(r.timeMs(), r.firstMs());
                 assertEquals(r.timeMs(), r.lastMs());
             }
+            // Names as the simulated office's packet path saw them, next to the indexes it gives
+            // them (lan0 2, wan0 3, mgmt0 4); the input hook has no output interface and the
+            // output hook no input one.
+            assertTrue(c.supportsInterfaceNames());
+            java.util.Map<String, Long> index = java.util.Map.of("", 0L, "lan0", 2L, "wan0", 3L, "mgmt0", 4L);
+            for (FlowRecord r : copy) {
+                assertTrue(index.containsKey(r.inName()) && index.containsKey(r.outName()), "names of " + r.describe());
+                assertEquals(index.get(r.inName()), r.inIf(), "input of " + r.describe());
+                assertEquals(index.get(r.outName()), r.outIf(), "output of " + r.describe());
+                if (r.hook() == 0) assertEquals("", r.outName());
+                if (r.hook() == 2) assertEquals("", r.inName());
+                if (r.hook() != 2) assertNotEquals("", r.inName(), "input of " + r.describe());
+            }
             c.unsubscribe();
             BoxConnection.AckResult a = c.ack(30);
             assertEquals(0, a.segmentsDeleted(), "the newest segment is never deleted");

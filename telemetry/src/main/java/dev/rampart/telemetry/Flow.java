@@ -31,21 +31,19 @@ public record Flow(String box, long seq, long timeMs, int hook, int verdict, int
 
     /**
      * A record pushed by a box. With counters (an agent offering capability bit 5) the flow's
-     * packets and bytes are stored as the box counted them, and its interfaces as their index on
-     * the box ("" for none; the record carries no names). A record without counters (an older
-     * agent, or one spooled before the box kept them) stands for one packet of unknown size:
-     * 1 packet, 0 bytes, no interfaces.
+     * packets and bytes are stored as the box counted them. Interfaces are stored by name ("eth0",
+     * as the box's packet path saw them: capability bit 6); a record from an agent that sent no
+     * name keeps the index on the box as "#N" (so it cannot be taken for a name), and "" is no
+     * interface. A record without counters (an older agent, or one spooled before the box kept
+     * them) stands for one packet of unknown size: 1 packet, 0 bytes, no interfaces.
      */
     public static Flow of(String box, FlowRecord r) {
         boolean counted = r.hasCounters();
         return new Flow(box, r.seq(), r.timeMs(), r.hook(), r.verdict(), r.proto(), r.src().length == 4 ? 4 : 6,
                 address(r.src()), address(r.dst()), r.sport(), r.dport(),
-                counted ? iface(r.inIf()) : "", counted ? iface(r.outIf()) : "", r.ruleId(), r.generation(),
+                counted ? FlowRecord.iface(r.inName(), r.inIf()) : "",
+                counted ? FlowRecord.iface(r.outName(), r.outIf()) : "", r.ruleId(), r.generation(),
                 counted ? r.packets() : 1, counted ? r.bytes() : 0);
-    }
-
-    private static String iface(long index) {
-        return index == 0 ? "" : Long.toString(index);
     }
 
     /** Canonical text of a 4- or 16-byte address. */

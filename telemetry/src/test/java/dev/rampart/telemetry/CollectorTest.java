@@ -265,7 +265,8 @@ class CollectorTest {
 
     /** Issue 6: a corrupt spool segment is detected at start, not loaded, and its range is a gap saying so. */
     @Test void corruptSegmentIsNotLoadedAndItsRangeIsAGapWithThatReason() throws Exception {
-        // 32 KiB segments: 273 records of 120 bytes each.
+        // 32 KiB segments: 215 records of 152 bytes each (docs/protocol.md section 9).
+        int entry = 152;
         agent = sim(1000, "--spool-sync-ms", "50", "--spool-max", "256K");
         waitUntil("four segments spooled", Duration.ofSeconds(30), quietly(() -> spool().segments() >= 4));
         agent.kill();
@@ -276,15 +277,15 @@ class CollectorTest {
         long first = Long.parseLong(segs.get(1).getFileName().toString().substring(0, 16), 16);
         long end = Long.parseLong(segs.get(2).getFileName().toString().substring(0, 16), 16);
         try (var f = new java.io.RandomAccessFile(segs.get(1).toFile(), "rw")) {
-            f.seek(32 + 100 * 120 + 30); // inside the 101st record
+            f.seek(32 + 100 * entry + 30); // inside the 101st record
             int b = f.read();
-            f.seek(32 + 100 * 120 + 30);
+            f.seek(32 + 100 * entry + 30);
             f.write(b ^ 0x04);
         }
         agent.start();
         BoxStatus.Spool sp = spool();
         assertEquals(1, sp.quarantined(), "one segment set aside");
-        assertTrue(agent.log().contains("is corrupt (entry at byte offset " + (32 + 100 * 120) + " fails its checks"), agent.log());
+        assertTrue(agent.log().contains("is corrupt (entry at byte offset " + (32 + 100 * entry) + " fails its checks"), agent.log());
         Collector c = running = Collector.start(agent.local(), "sim", store, FAST);
         waitUntil("the collector is past the restart", Duration.ofSeconds(30), () -> c.accountedThrough() >= sp.nextSeq() + 100);
         c.close();

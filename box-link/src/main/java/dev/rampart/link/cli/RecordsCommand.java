@@ -74,8 +74,14 @@ public final class RecordsCommand extends BoxCommand {
         StringBuilder b = new StringBuilder(r.describe());
         if (r.hasCounters())
             b.append(" first ").append(r.firstMs()).append(" last ").append(r.lastMs())
-                    .append(" in ").append(r.inIf()).append(" out ").append(r.outIf())
+                    .append(" in ").append(iface(r.inName(), r.inIf())).append(" out ").append(iface(r.outName(), r.outIf()))
                     .append(" tcpflags ").append(Integer.toHexString(r.tcpFlags()));
         return b.toString();
+    }
+
+    /** name(index) when both are known, the one that is otherwise, "-" for no interface. */
+    private static String iface(String name, long index) {
+        if (name.isEmpty()) return index == 0 ? "-" : "#" + index;
+        return index == 0 ? name : name + "(" + index + ")";
     }
 }
