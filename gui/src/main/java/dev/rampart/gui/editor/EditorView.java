@@ -19,9 +19,14 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
-import javafx.scene.control.cell.TextFieldTableCell;
 import javafx.scene.input.ClipboardContent;
+import javafx.geometry.Bounds;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.StackPane;
 import org.fxmisc.flowless.VirtualizedScrollPane;
@@ -38,6 +43,8 @@ public final class EditorView {
 
     private final EditorViewModel vm;
     private final CodeArea codeArea = new CodeArea();
+    private final CompletionPopup cellPicker = new CompletionPopup();
+    private final CompletionPopup textPicker = new CompletionPopup();
     private boolean pushingText;
     private RuleRow lastSelected;
 
@@ -94,7 +101,7 @@ public final class EditorView {
             col.setPrefWidth(prefWidth(rc));
             col.setMinWidth(Math.min(55, prefWidth(rc)));
             col.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().cell(rc)));
-            col.setCellFactory(TextFieldTableCell.forTableColumn());
+            col.setCellFactory(c -> new PickerCell(vm, rc, cellPicker));
             col.setOnEditCommit(e -> {
                 if (!vm.editCell(e.getRowValue(), rc, e.getNewValue())) ruleTable.refresh();
             });
@@ -306,12 +313,83 @@ public final class EditorView {
             codeArea.showParagraphAtTop(0);
         });
         vm.analysisProperty().addListener((o, was, now) -> restyle());
+        setUpCompletionAndDefinitions();
         vm.highlightedProperty().addListener((o, was, now) -> {
             restyle();
             if (now != null && now.end() <= codeArea.getLength()) {
                 codeArea.moveTo(now.start());
                 codeArea.requestFollowCaret();
             }
+        });
+    }
+
+    private static final KeyCombination COMPLETE = new KeyCodeCombination(KeyCode.SPACE, KeyCombination.SHORTCUT_DOWN);
+
+    /** Ctrl+Space offers what fits at the caret; F12 or Ctrl+click on a name goes to its definition. */
+    private void setUpCompletionAndDefinitions() {
+        codeArea.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (COMPLETE.match(e)) {
+                showTextCompletion(true);
+                e.consume();
+            } else if (e.getCode() == KeyCode.F12) {
+                textPicker.hide();
+                vm.goToDefinitionAt(codeArea.getCaretPosition());
+                e.consume();
+            } else if (textPicker.isShowing()) {
+                switch (e.getCode()) {
+                    case DOWN -> {
+                        textPicker.move(1);
+                        e.consume();
+                    }
+                    case UP -> {
+                        textPicker.move(-1);
+                        e.consume();
+                    }
+                    case ENTER, TAB -> {
+                        if (textPicker.pickSelected()) e.consume();
+                    }
+                    case ESCAPE -> {
+                        textPicker.hide();
+                        e.consume();
+                    }
+                    default -> { }
+                }
+            }
+        });
+        codeArea.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> {
+            if (e.getButton() == MouseButton.PRIMARY && e.isShortcutDown()) {
+                int at = codeArea.hit(e.getX(), e.getY()).getInsertionIndex();
+                vm.goToDefinitionAt(at);
+                e.consume();
+            }
+        });
+        // While the list is open, typing narrows it; moving away from the word closes it.
+        codeArea.caretPositionProperty().addListener((o, was, now) -> {
+            if (textPicker.isShowing()) Platform.runLater(() -> showTextCompletion(false));
+        });
+        codeArea.focusedProperty().addListener((o, was, now) -> {
+            if (!now) textPicker.hide();
+        });
+        vm.selectionProperty().addListener((o, was, now) -> {
+            if (now == null || now.end() > codeArea.getLength()) return;
+            codeArea.selectRange(now.start(), now.end());
+            codeArea.requestFollowCaret();
+            Platform.runLater(codeArea::requestFocus);
+        });
+    }
+
+    private void showTextCompletion(boolean asked) {
+        Completion.Proposal p = vm.complete(codeArea.getCaretPosition());
+        // Once the word is finished (a space, a comma), the list closes until asked for again.
+        if (p.isEmpty() || !asked && p.typed().isEmpty()) {
+            textPicker.hide();
+            if (asked) vm.statusProperty().set("Nothing to complete here");
+            return;
+        }
+        Bounds caret = codeArea.getCaretBounds().orElse(null);
+        textPicker.show(codeArea, caret, p.candidates(), null, true, c -> {
+            codeArea.replaceText(p.from(), p.to(), c.insert());
+            codeArea.moveTo(p.from() + c.insert().length());
         });
     }
 

@@ -47,6 +47,7 @@ public final class EditorViewModel {
     private final ObjectProperty<java.util.Map<Long, dev.rampart.link.Counters.RuleCounter>> hits =
             new SimpleObjectProperty<>(this, "hits");
     private final ObjectProperty<RuleKey> reveal = new SimpleObjectProperty<>(this, "reveal");
+    private final ObjectProperty<TextRange> selection = new SimpleObjectProperty<>(this, "selection");
     private java.util.Map<Long, String> namesById = java.util.Map.of();
     private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
     private final StringExpression title;
@@ -100,6 +101,9 @@ public final class EditorViewModel {
 
     /** The rule a view should select and scroll to (set after a rule is inserted from elsewhere). */
     public ReadOnlyObjectProperty<RuleKey> revealProperty() { return reveal; }
+
+    /** A part of the text the text view should select, scroll to and focus: a definition jumped to. */
+    public ReadOnlyObjectProperty<TextRange> selectionProperty() { return selection; }
 
     /** The id of the rule with numeric id {@code id} in the last analysed text, or null. */
     public String ruleName(long id) { return namesById.get(id); }
@@ -201,6 +205,88 @@ public final class EditorViewModel {
             namesById = names;
         }
         status.set(a.errorCount() + " errors, " + a.warningCount() + " warnings");
+    }
+
+    // ---- completion and definitions ---------------------------------------------------------
+
+    /** The names the last analysis found; a few keystrokes behind the text at most, which names survive. */
+    public PolicyObjects objects() {
+        PolicyAnalysis a = analysis.get();
+        return a == null ? PolicyObjects.EMPTY : a.objects();
+    }
+
+    /** What may be typed at {@code caret} of the text (the text view's Ctrl+Space). */
+    public Completion.Proposal complete(int caret) {
+        return Completion.inText(text.get(), caret, objects());
+    }
+
+    /** What may be typed at the end of a table cell of {@code column} holding {@code typed}. */
+    public Completion.Proposal completeCell(RuleColumn column, String typed) {
+        return Completion.inCell(column, typed == null ? "" : typed, objects());
+    }
+
+    /**
+     * What the compiler would report about {@code row} with its {@code column} cell set to
+     * {@code value}: shown under the cell while it is typed in. Empty when there is no analysis that
+     * matches the table yet (the edit itself will then say what is wrong).
+     */
+    public java.util.List<RuleCheck.Problem> checkCell(RuleRow row, RuleColumn column, String value) {
+        PolicyAnalysis a = analysis.get();
+        if (a == null || !a.syntaxOk() || !a.text().equals(text.get())) return java.util.List.of();
+        return RuleCheck.cell(a, row, column, value);
+    }
+
+    /** Moves the text view to the definition of the name at {@code offset}; false (and why, in the status line) if there is none. */
+    public boolean goToDefinitionAt(int offset) {
+        String now = text.get();
+        PolicyObjects o = objectsOf(now);
+        return show(Definitions.at(now, offset, o), o);
+    }
+
+    /** Moves the text view to the definition of a name as a table cell writes it ({@code lan}, {@code @admins}, {@code $port}). */
+    public boolean goToDefinition(String written) {
+        PolicyObjects o = objectsOf(text.get());
+        return show(Definitions.named(written, o), o);
+    }
+
+    /** The names in {@code row}'s {@code column} cell that can have a definition, as written there. */
+    public java.util.List<String> namesIn(RuleRow row, RuleColumn column) {
+        return RuleNames.in(row, column, objects());
+    }
+
+    /**
+     * The objects with their places in {@code now}: the last analysis's when it is of this text, else
+     * a fresh parse of the text (includes still from the analysis), since a jump must land on the
+     * name as it is now, not where it was before the last keystrokes.
+     */
+    private PolicyObjects objectsOf(String now) {
+        PolicyAnalysis a = analysis.get();
+        if (a != null && a.text().equals(now)) return a.objects();
+        java.util.List<dev.rampart.dsl.ast.PolicyFile> files = new java.util.ArrayList<>();
+        Path f = file.get();
+        files.add(dev.rampart.dsl.parse.Parser.parse(new dev.rampart.dsl.source.SourceFile(
+                f == null ? "untitled.rampart" : f.toString(), now)).value());
+        if (a != null && a.compiled().files() != null && a.compiled().files().size() > 1) {
+            files.addAll(a.compiled().files().subList(1, a.compiled().files().size()));
+        }
+        return PolicyObjects.of(files);
+    }
+
+    private boolean show(Definitions.Found found, PolicyObjects objects) {
+        if (!found.ok()) {
+            status.set(found.message());
+            return false;
+        }
+        var t = found.target();
+        if (!objects.inRoot(t)) {
+            status.set("'" + found.name() + "' is defined in " + t.location() + ", an included file");
+            return false;
+        }
+        // The same place asked for twice must still move the view, so the property passes through null.
+        selection.set(null);
+        selection.set(new TextRange(t.start(), t.end()));
+        status.set("Definition of '" + found.name() + "', line " + t.line());
+        return true;
     }
 
     // ---- table commands ---------------------------------------------------------------------

@@ -23,10 +23,12 @@ import java.util.List;
  * @param syntaxOk false when the text does not parse; the table then keeps its last good rows
  *                 and refuses edits, since its rule positions would not match the text
  * @param tests    empty when the policy did not compile
+ * @param objects  the names the policy declares, for pickers and "go to definition"; read from the
+ *                 parse, so they are there even while the checker reports errors
  */
 public record PolicyAnalysis(String text, SourceFile source, PolicyFile ast, boolean syntaxOk, Compiled compiled,
                              List<Diagnostic> diagnostics, List<RuleRow> rows, List<TestResult> tests,
-                             List<StyledRange> styles) {
+                             List<StyledRange> styles, PolicyObjects objects) {
 
     public static PolicyAnalysis of(String name, String text, Path baseDir) {
         SourceFile source = new SourceFile(name, text);
@@ -45,8 +47,12 @@ public record PolicyAnalysis(String text, SourceFile source, PolicyFile ast, boo
         List<TestResult> tests = compiled.ok() ? PolicyTests.run(compiled.ir()) : List.of();
         List<StyledRange> styles = new ArrayList<>(Highlighting.tokens(source));
         styles.addAll(Highlighting.diagnostics(source, diagnostics));
+        // The pipeline's files carry the includes' objects too; the root file is the parse above's twin.
+        List<PolicyFile> files = new ArrayList<>();
+        files.add(parsed.value());
+        if (compiled.files() != null && compiled.files().size() > 1) files.addAll(compiled.files().subList(1, compiled.files().size()));
         return new PolicyAnalysis(text, source, parsed.value(), syntaxOk, compiled, List.copyOf(diagnostics),
-                List.copyOf(rows), List.copyOf(tests), List.copyOf(styles));
+                List.copyOf(rows), List.copyOf(tests), List.copyOf(styles), PolicyObjects.of(files));
     }
 
     public long errorCount() { return diagnostics.stream().filter(Diagnostic::isError).count(); }
