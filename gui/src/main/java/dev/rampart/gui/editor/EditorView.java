@@ -32,6 +32,8 @@ import javafx.scene.layout.StackPane;
 import org.fxmisc.flowless.VirtualizedScrollPane;
 import org.fxmisc.richtext.CodeArea;
 import org.fxmisc.richtext.LineNumberFactory;
+import org.fxmisc.richtext.model.StyleSpans;
+import java.util.Collection;
 
 /**
  * The two views of the policy: the rule table and the text. Both only show the view-model's text
@@ -247,7 +249,9 @@ public final class EditorView {
             List<String> messages = new ArrayList<>();
             boolean error = false;
             PolicyAnalysis a = vm.analysisProperty().get();
-            if (a != null && a.syntaxOk()) {
+            ParsedText p = vm.parsedProperty().get();
+            // Rows from a newer parse than the compile would get the older text's diagnostics at the wrong places.
+            if (a != null && a.syntaxOk() && p != null && a.text().equals(p.text())) {
                 for (Diagnostic d : a.diagnostics()) {
                     if (d.span().file() == a.source() && d.span().start() >= row.start() && d.span().start() < row.end()) {
                         messages.add(d.message());
@@ -313,6 +317,7 @@ public final class EditorView {
             codeArea.showParagraphAtTop(0);
         });
         vm.analysisProperty().addListener((o, was, now) -> restyle());
+        vm.parsedProperty().addListener((o, was, now) -> restyle());
         setUpCompletionAndDefinitions();
         vm.highlightedProperty().addListener((o, was, now) -> {
             restyle();
@@ -412,15 +417,99 @@ public final class EditorView {
         }
     }
 
+    /** Characters styled per step of a big restyle, so that no step holds the UI thread for long. */
+    private static final int STYLE_CHUNK = 20_000;
+
+    /**
+     * Paints the latest styles that are of the text shown: the compile's (keywords and
+     * diagnostics) when it has caught up, else the parse's keywords. The spans are made off the UI
+     * thread; a big text gets them in steps, the visible part first, so it is highlighted at once
+     * and the UI thread is never held for the whole text.
+     */
     private void restyle() {
+        String shown = codeArea.getText();
         PolicyAnalysis a = vm.analysisProperty().get();
+        ParsedText p = vm.parsedProperty().get();
+        List<StyledRange> styles;
+        StyleSpans<Collection<String>> spans;
         // Styles computed for an older text would land on the wrong characters; the next analysis repaints.
-        if (a == null || !a.text().equals(codeArea.getText())) return;
-        List<StyledRange> ranges = new ArrayList<>(a.styles());
-        RuleRef h = vm.highlightedProperty().get();
-        if (h != null) ranges.add(new StyledRange(h.start(), h.end(), "deciding"));
-        codeArea.setStyleSpans(0, StyleSpansFactory.build(ranges, codeArea.getLength()));
+        if (a != null && a.text().equals(shown)) {
+            styles = a.styles();
+            spans = a.spans();
+        } else if (p != null && p.text().equals(shown)) {
+            styles = p.tokenStyles();
+            spans = p.spans();
+        } else {
+            return;
+        }
+        if (styles != appliedStyles) {
+            appliedStyles = styles;
+            appliedHighlight = null;
+            long job = ++styleJob;
+            int length = codeArea.getLength();
+            int first;
+            try {
+                first = codeArea.getAbsolutePosition(Math.max(0, codeArea.firstVisibleParToAllParIndex()), 0);
+            } catch (RuntimeException notLaidOut) {
+                // Before the first layout (or while its tab is hidden) no paragraph is visible: start at the top.
+                first = 0;
+            }
+            int visibleEnd = Math.min(length, first + STYLE_CHUNK);
+            codeArea.setStyleSpans(first, spans.subView(first, visibleEnd));
+            List<int[]> rest = new ArrayList<>();
+            for (int s = 0; s < first; s += STYLE_CHUNK) rest.add(new int[] {s, Math.min(first, s + STYLE_CHUNK)});
+            for (int s = visibleEnd; s < length; s += STYLE_CHUNK) rest.add(new int[] {s, Math.min(length, s + STYLE_CHUNK)});
+            styleRest(job, shown, spans, styles, rest, 0);
+        }
+        paintHighlight(styles);
     }
+
+    private void styleRest(long job, String text, StyleSpans<Collection<String>> spans, List<StyledRange> styles, List<int[]> chunks, int i) {
+        if (job != styleJob) return;
+        if (i >= chunks.size()) {
+            styledAll = true;
+            return;
+        }
+        styledAll = false;
+        Platform.runLater(() -> {
+            // An edit since the job began: the next analysis brings styles for the new text.
+            if (job != styleJob || codeArea.getLength() != text.length()) return;
+            int[] c = chunks.get(i);
+            codeArea.setStyleSpans(c[0], spans.subView(c[0], c[1]));
+            RuleRef h = appliedHighlight;
+            if (h != null && h.start() < c[1] && h.end() > c[0]) paint(h, styles, true);
+            styleRest(job, text, spans, styles, chunks, i + 1);
+        });
+    }
+
+    /** Moves the "deciding" background to the rule the simulation highlights, repainting only the two rules involved. */
+    private void paintHighlight(List<StyledRange> styles) {
+        RuleRef h = vm.highlightedProperty().get();
+        if (java.util.Objects.equals(h, appliedHighlight)) return;
+        if (appliedHighlight != null) paint(appliedHighlight, styles, false);
+        if (h != null) paint(h, styles, true);
+        appliedHighlight = h;
+    }
+
+    private void paint(RuleRef r, List<StyledRange> styles, boolean deciding) {
+        int s = Math.max(0, r.start()), e = Math.min(codeArea.getLength(), r.end());
+        if (e <= s) return;
+        List<StyledRange> local = new ArrayList<>();
+        for (StyledRange x : styles) {
+            if (x.end() > s && x.start() < e) local.add(new StyledRange(x.start() - s, x.end() - s, x.styleClass()));
+        }
+        if (deciding) local.add(new StyledRange(0, e - s, "deciding"));
+        codeArea.setStyleSpans(s, StyleSpansFactory.build(local, e - s));
+    }
+
+    /** What the text shows now, so that the same styles are not applied twice. */
+    private List<StyledRange> appliedStyles;
+    private RuleRef appliedHighlight;
+    private long styleJob;
+    /** Whether the last styling job has reached the end of the text (the benchmark waits for it). */
+    private boolean styledAll = true;
+
+    public boolean styledAll() { return styledAll; }
 
     public void undo() { codeArea.undo(); }
 

@@ -39,6 +39,7 @@ public final class EditorViewModel {
     private final ObjectProperty<Path> file = new SimpleObjectProperty<>(this, "file");
     private final BooleanProperty dirty = new SimpleBooleanProperty(this, "dirty");
     private final ObjectProperty<PolicyAnalysis> analysis = new SimpleObjectProperty<>(this, "analysis");
+    private final ObjectProperty<ParsedText> parsed = new SimpleObjectProperty<>(this, "parsed");
     private final BooleanProperty tableEditable = new SimpleBooleanProperty(this, "tableEditable", true);
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
     private final ObjectProperty<RuleRef> highlighted = new SimpleObjectProperty<>(this, "highlighted");
@@ -81,6 +82,9 @@ public final class EditorViewModel {
 
     public ReadOnlyObjectProperty<PolicyAnalysis> analysisProperty() { return analysis; }
 
+    /** The last parse: the table's rows and the text's keyword styles come from it, before the compile is done. */
+    public ReadOnlyObjectProperty<ParsedText> parsedProperty() { return parsed; }
+
     public ReadOnlyBooleanProperty tableEditableProperty() { return tableEditable; }
 
     public StringProperty statusProperty() { return status; }
@@ -117,14 +121,20 @@ public final class EditorViewModel {
     /** Reads {@code path} in the background and shows it; a read error leaves the current text alone. */
     public void load(Path path) {
         status.set("Opening " + path + " ...");
-        tasks.submit(() -> files.read(path), content -> {
+        // The file is parsed with the read, so that the table and the highlighting come with the text
+        // in one step instead of one round trip to the worker later.
+        tasks.submit(() -> {
+            String content = files.read(path);
+            return new Object[] {content, ParsedText.of(path.toString(), content)};
+        }, loaded -> {
+            String content = (String) loaded[0];
             file.set(path);
             savedText = content;
             text.set(content);
             dirty.set(false);
             loads.set(loads.get() + 1);
             status.set("Opened " + path);
-            analyseNow();
+            analyse((ParsedText) loaded[1]);
         }, err -> {
             status.set("Could not open " + path);
             dialogs.showError("Could not open " + path, describe(err));
@@ -178,7 +188,10 @@ public final class EditorViewModel {
         pending = tasks.schedule(debounce, this::analyseNow);
     }
 
-    /** Analyses the current text now; a result that arrives after a newer edit is dropped. */
+    /**
+     * Analyses the current text now, in two steps: the parse (rows, highlighting) and then the
+     * compile (diagnostics, tests). A result that arrives after a newer edit is dropped.
+     */
     public void analyseNow() {
         if (pending != null) pending.cancel();
         pending = null;
@@ -187,23 +200,42 @@ public final class EditorViewModel {
         Path f = file.get();
         String name = f == null ? "untitled.rampart" : f.toString();
         Path baseDir = f == null ? Path.of("").toAbsolutePath() : f.toAbsolutePath().getParent();
-        tasks.submit(() -> PolicyAnalysis.of(name, snapshot, baseDir), a -> {
+        tasks.submit(() -> ParsedText.of(name, snapshot), p -> {
+            if (gen == generation) compile(p, gen, baseDir);
+        }, err -> status.set("Internal error while parsing: " + describe(err)));
+    }
+
+    /** Shows a parse of the current text made elsewhere (with a file's read) and compiles it. */
+    private void analyse(ParsedText p) {
+        if (pending != null) pending.cancel();
+        pending = null;
+        Path f = file.get();
+        compile(p, ++generation, f == null ? Path.of("").toAbsolutePath() : f.toAbsolutePath().getParent());
+    }
+
+    private void compile(ParsedText p, long gen, Path baseDir) {
+        applyParsed(p);
+        tasks.submit(() -> PolicyAnalysis.of(p, baseDir), a -> {
             if (gen == generation) apply(a);
         }, err -> status.set("Internal error while compiling: " + describe(err)));
+    }
+
+    private void applyParsed(ParsedText p) {
+        parsed.set(p);
+        tableEditable.set(p.syntaxOk());
+        // While the text does not parse, the table keeps the last rows that did: a half-typed
+        // line should not make every rule after it vanish from the table.
+        if (p.syntaxOk()) {
+            rows.setAll(p.rows());
+            java.util.Map<Long, String> names = new java.util.HashMap<>();
+            for (RuleRow r : p.rows()) names.put(dev.rampart.dsl.ir.IrRule.numericIdOf(r.id()), r.id());
+            namesById = names;
+        }
     }
 
     private void apply(PolicyAnalysis a) {
         analysis.set(a);
         diagnostics.setAll(a.diagnostics());
-        tableEditable.set(a.syntaxOk());
-        // While the text does not parse, the table keeps the last rows that did: a half-typed
-        // line should not make every rule after it vanish from the table.
-        if (a.syntaxOk()) {
-            rows.setAll(a.rows());
-            java.util.Map<Long, String> names = new java.util.HashMap<>();
-            for (RuleRow r : a.rows()) names.put(dev.rampart.dsl.ir.IrRule.numericIdOf(r.id()), r.id());
-            namesById = names;
-        }
         status.set(a.errorCount() + " errors, " + a.warningCount() + " warnings");
     }
 
@@ -291,49 +323,49 @@ public final class EditorViewModel {
 
     // ---- table commands ---------------------------------------------------------------------
 
-    /** Whether table rows still describe the current text (no keystroke since the last analysis). */
-    private PolicyAnalysis current() {
-        PolicyAnalysis a = analysis.get();
-        if (a == null || !a.syntaxOk()) {
+    /** The parse the table rows come from, if they still describe the current text (no keystroke since). */
+    private ParsedText current() {
+        ParsedText p = parsed.get();
+        if (p == null || !p.syntaxOk()) {
             status.set("Fix the syntax errors in the text before editing in the table");
             return null;
         }
-        if (!a.text().equals(text.get())) {
+        if (!p.text().equals(text.get())) {
             analyseNow();
             status.set("The table was catching up with the text; try again");
             return null;
         }
-        return a;
+        return p;
     }
 
     public boolean editCell(RuleRow row, RuleColumn column, String value) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.setCell(a.text(), row, column, value));
     }
 
     public boolean toggleDisabled(RuleRow row) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.toggleDisabled(a.text(), row));
     }
 
     public boolean duplicate(RuleRow row) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.duplicate(a.text(), a.ast(), row));
     }
 
     public boolean delete(RuleRow row) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.delete(a.text(), row));
     }
 
     public boolean move(RuleRow row, RuleRow target) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.move(a.text(), row, target));
     }
 
     /** Inserts a rule made elsewhere (from a flow record) into {@code hook}'s chain, above {@code beforeId} when given, and reveals it. */
     public boolean insertRule(String hook, String line, String beforeId) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         if (a == null) return false;
         RuleEdits.Outcome o = RuleEdits.insert(a.text(), a.ast(), hook, line, beforeId);
         if (!apply(o)) return false;
@@ -346,7 +378,7 @@ public final class EditorViewModel {
 
     /** Rewrites the whole file in canonical form; refused while it does not parse. */
     public boolean format() {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(new RuleEdits.Outcome(Formatter.format(a.ast()), null));
     }
 
