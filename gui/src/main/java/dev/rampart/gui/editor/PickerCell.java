@@ -32,7 +32,8 @@ final class PickerCell extends TableCell<RuleRow, String> {
         this.vm = vm;
         this.column = column;
         this.popup = popup;
-        ContextMenu menu = new ContextMenu();
+        // A context menu with no items is never shown, so it starts with one; showing refills it for the cell's rule.
+        ContextMenu menu = new ContextMenu(new MenuItem("Go to definition"));
         menu.setOnShowing(e -> fillMenu(menu));
         setContextMenu(menu);
     }
