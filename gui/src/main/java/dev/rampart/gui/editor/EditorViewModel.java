@@ -123,18 +123,15 @@ public final class EditorViewModel {
         status.set("Opening " + path + " ...");
         // The file is parsed with the read, so that the table and the highlighting come with the text
         // in one step instead of one round trip to the worker later.
-        tasks.submit(() -> {
-            String content = files.read(path);
-            return new Object[] {content, ParsedText.of(path.toString(), content)};
-        }, loaded -> {
-            String content = (String) loaded[0];
+        tasks.submit(() -> ParsedText.of(path.toString(), files.read(path)), loaded -> {
+            String content = loaded.text();
             file.set(path);
             savedText = content;
             text.set(content);
             dirty.set(false);
             loads.set(loads.get() + 1);
             status.set("Opened " + path);
-            analyse((ParsedText) loaded[1]);
+            analyse(loaded);
         }, err -> {
             status.set("Could not open " + path);
             dialogs.showError("Could not open " + path, describe(err));
