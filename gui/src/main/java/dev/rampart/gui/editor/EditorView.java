@@ -19,14 +19,21 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
-import javafx.scene.control.cell.TextFieldTableCell;
 import javafx.scene.input.ClipboardContent;
+import javafx.geometry.Bounds;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.StackPane;
 import org.fxmisc.flowless.VirtualizedScrollPane;
 import org.fxmisc.richtext.CodeArea;
 import org.fxmisc.richtext.LineNumberFactory;
+import org.fxmisc.richtext.model.StyleSpans;
+import java.util.Collection;
 
 /**
  * The two views of the policy: the rule table and the text. Both only show the view-model's text
@@ -38,6 +45,8 @@ public final class EditorView {
 
     private final EditorViewModel vm;
     private final CodeArea codeArea = new CodeArea();
+    private final CompletionPopup cellPicker = new CompletionPopup();
+    private final CompletionPopup textPicker = new CompletionPopup();
     private boolean pushingText;
     private RuleRow lastSelected;
 
@@ -94,7 +103,7 @@ public final class EditorView {
             col.setPrefWidth(prefWidth(rc));
             col.setMinWidth(Math.min(55, prefWidth(rc)));
             col.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().cell(rc)));
-            col.setCellFactory(TextFieldTableCell.forTableColumn());
+            col.setCellFactory(c -> new PickerCell(vm, rc, cellPicker));
             col.setOnEditCommit(e -> {
                 if (!vm.editCell(e.getRowValue(), rc, e.getNewValue())) ruleTable.refresh();
             });
@@ -240,7 +249,9 @@ public final class EditorView {
             List<String> messages = new ArrayList<>();
             boolean error = false;
             PolicyAnalysis a = vm.analysisProperty().get();
-            if (a != null && a.syntaxOk()) {
+            ParsedText p = vm.parsedProperty().get();
+            // Rows from a newer parse than the compile would get the older text's diagnostics at the wrong places.
+            if (a != null && a.syntaxOk() && p != null && a.text().equals(p.text())) {
                 for (Diagnostic d : a.diagnostics()) {
                     if (d.span().file() == a.source() && d.span().start() >= row.start() && d.span().start() < row.end()) {
                         messages.add(d.message());
@@ -306,12 +317,84 @@ public final class EditorView {
             codeArea.showParagraphAtTop(0);
         });
         vm.analysisProperty().addListener((o, was, now) -> restyle());
+        vm.parsedProperty().addListener((o, was, now) -> restyle());
+        setUpCompletionAndDefinitions();
         vm.highlightedProperty().addListener((o, was, now) -> {
             restyle();
             if (now != null && now.end() <= codeArea.getLength()) {
                 codeArea.moveTo(now.start());
                 codeArea.requestFollowCaret();
             }
+        });
+    }
+
+    private static final KeyCombination COMPLETE = new KeyCodeCombination(KeyCode.SPACE, KeyCombination.SHORTCUT_DOWN);
+
+    /** Ctrl+Space offers what fits at the caret; F12 or Ctrl+click on a name goes to its definition. */
+    private void setUpCompletionAndDefinitions() {
+        codeArea.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (COMPLETE.match(e)) {
+                showTextCompletion(true);
+                e.consume();
+            } else if (e.getCode() == KeyCode.F12) {
+                textPicker.hide();
+                vm.goToDefinitionAt(codeArea.getCaretPosition());
+                e.consume();
+            } else if (textPicker.isShowing()) {
+                switch (e.getCode()) {
+                    case DOWN -> {
+                        textPicker.move(1);
+                        e.consume();
+                    }
+                    case UP -> {
+                        textPicker.move(-1);
+                        e.consume();
+                    }
+                    case ENTER, TAB -> {
+                        if (textPicker.pickSelected()) e.consume();
+                    }
+                    case ESCAPE -> {
+                        textPicker.hide();
+                        e.consume();
+                    }
+                    default -> { }
+                }
+            }
+        });
+        codeArea.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> {
+            if (e.getButton() == MouseButton.PRIMARY && e.isShortcutDown()) {
+                int at = codeArea.hit(e.getX(), e.getY()).getInsertionIndex();
+                vm.goToDefinitionAt(at);
+                e.consume();
+            }
+        });
+        // While the list is open, typing narrows it; moving away from the word closes it.
+        codeArea.caretPositionProperty().addListener((o, was, now) -> {
+            if (textPicker.isShowing()) Platform.runLater(() -> showTextCompletion(false));
+        });
+        codeArea.focusedProperty().addListener((o, was, now) -> {
+            if (!now) textPicker.hide();
+        });
+        vm.selectionProperty().addListener((o, was, now) -> {
+            if (now == null || now.end() > codeArea.getLength()) return;
+            codeArea.selectRange(now.start(), now.end());
+            codeArea.requestFollowCaret();
+            Platform.runLater(codeArea::requestFocus);
+        });
+    }
+
+    private void showTextCompletion(boolean asked) {
+        Completion.Proposal p = vm.complete(codeArea.getCaretPosition());
+        // Once the word is finished (a space, a comma), the list closes until asked for again.
+        if (p.isEmpty() || !asked && p.typed().isEmpty()) {
+            textPicker.hide();
+            if (asked) vm.statusProperty().set("Nothing to complete here");
+            return;
+        }
+        Bounds caret = codeArea.getCaretBounds().orElse(null);
+        textPicker.show(codeArea, caret, p.candidates(), null, true, c -> {
+            codeArea.replaceText(p.from(), p.to(), c.insert());
+            codeArea.moveTo(p.from() + c.insert().length());
         });
     }
 
@@ -334,15 +417,99 @@ public final class EditorView {
         }
     }
 
+    /** Characters styled per step of a big restyle, so that no step holds the UI thread for long. */
+    private static final int STYLE_CHUNK = 20_000;
+
+    /**
+     * Paints the latest styles that are of the text shown: the compile's (keywords and
+     * diagnostics) when it has caught up, else the parse's keywords. The spans are made off the UI
+     * thread; a big text gets them in steps, the visible part first, so it is highlighted at once
+     * and the UI thread is never held for the whole text.
+     */
     private void restyle() {
+        String shown = codeArea.getText();
         PolicyAnalysis a = vm.analysisProperty().get();
+        ParsedText p = vm.parsedProperty().get();
+        List<StyledRange> styles;
+        StyleSpans<Collection<String>> spans;
         // Styles computed for an older text would land on the wrong characters; the next analysis repaints.
-        if (a == null || !a.text().equals(codeArea.getText())) return;
-        List<StyledRange> ranges = new ArrayList<>(a.styles());
-        RuleRef h = vm.highlightedProperty().get();
-        if (h != null) ranges.add(new StyledRange(h.start(), h.end(), "deciding"));
-        codeArea.setStyleSpans(0, StyleSpansFactory.build(ranges, codeArea.getLength()));
+        if (a != null && a.text().equals(shown)) {
+            styles = a.styles();
+            spans = a.spans();
+        } else if (p != null && p.text().equals(shown)) {
+            styles = p.tokenStyles();
+            spans = p.spans();
+        } else {
+            return;
+        }
+        if (styles != appliedStyles) {
+            appliedStyles = styles;
+            appliedHighlight = null;
+            long job = ++styleJob;
+            int length = codeArea.getLength();
+            int first;
+            try {
+                first = codeArea.getAbsolutePosition(Math.max(0, codeArea.firstVisibleParToAllParIndex()), 0);
+            } catch (RuntimeException notLaidOut) {
+                // Before the first layout (or while its tab is hidden) no paragraph is visible: start at the top.
+                first = 0;
+            }
+            int visibleEnd = Math.min(length, first + STYLE_CHUNK);
+            codeArea.setStyleSpans(first, spans.subView(first, visibleEnd));
+            List<int[]> rest = new ArrayList<>();
+            for (int s = 0; s < first; s += STYLE_CHUNK) rest.add(new int[] {s, Math.min(first, s + STYLE_CHUNK)});
+            for (int s = visibleEnd; s < length; s += STYLE_CHUNK) rest.add(new int[] {s, Math.min(length, s + STYLE_CHUNK)});
+            styleRest(job, shown, spans, styles, rest, 0);
+        }
+        paintHighlight(styles);
     }
+
+    private void styleRest(long job, String text, StyleSpans<Collection<String>> spans, List<StyledRange> styles, List<int[]> chunks, int i) {
+        if (job != styleJob) return;
+        if (i >= chunks.size()) {
+            styledAll = true;
+            return;
+        }
+        styledAll = false;
+        Platform.runLater(() -> {
+            // An edit since the job began: the next analysis brings styles for the new text.
+            if (job != styleJob || codeArea.getLength() != text.length()) return;
+            int[] c = chunks.get(i);
+            codeArea.setStyleSpans(c[0], spans.subView(c[0], c[1]));
+            RuleRef h = appliedHighlight;
+            if (h != null && h.start() < c[1] && h.end() > c[0]) paint(h, styles, true);
+            styleRest(job, text, spans, styles, chunks, i + 1);
+        });
+    }
+
+    /** Moves the "deciding" background to the rule the simulation highlights, repainting only the two rules involved. */
+    private void paintHighlight(List<StyledRange> styles) {
+        RuleRef h = vm.highlightedProperty().get();
+        if (java.util.Objects.equals(h, appliedHighlight)) return;
+        if (appliedHighlight != null) paint(appliedHighlight, styles, false);
+        if (h != null) paint(h, styles, true);
+        appliedHighlight = h;
+    }
+
+    private void paint(RuleRef r, List<StyledRange> styles, boolean deciding) {
+        int s = Math.max(0, r.start()), e = Math.min(codeArea.getLength(), r.end());
+        if (e <= s) return;
+        List<StyledRange> local = new ArrayList<>();
+        for (StyledRange x : styles) {
+            if (x.end() > s && x.start() < e) local.add(new StyledRange(x.start() - s, x.end() - s, x.styleClass()));
+        }
+        if (deciding) local.add(new StyledRange(0, e - s, "deciding"));
+        codeArea.setStyleSpans(s, StyleSpansFactory.build(local, e - s));
+    }
+
+    /** What the text shows now, so that the same styles are not applied twice. */
+    private List<StyledRange> appliedStyles;
+    private RuleRef appliedHighlight;
+    private long styleJob;
+    /** Whether the last styling job has reached the end of the text (the benchmark waits for it). */
+    private boolean styledAll = true;
+
+    public boolean styledAll() { return styledAll; }
 
     public void undo() { codeArea.undo(); }
 

@@ -39,6 +39,7 @@ public final class EditorViewModel {
     private final ObjectProperty<Path> file = new SimpleObjectProperty<>(this, "file");
     private final BooleanProperty dirty = new SimpleBooleanProperty(this, "dirty");
     private final ObjectProperty<PolicyAnalysis> analysis = new SimpleObjectProperty<>(this, "analysis");
+    private final ObjectProperty<ParsedText> parsed = new SimpleObjectProperty<>(this, "parsed");
     private final BooleanProperty tableEditable = new SimpleBooleanProperty(this, "tableEditable", true);
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
     private final ObjectProperty<RuleRef> highlighted = new SimpleObjectProperty<>(this, "highlighted");
@@ -47,6 +48,7 @@ public final class EditorViewModel {
     private final ObjectProperty<java.util.Map<Long, dev.rampart.link.Counters.RuleCounter>> hits =
             new SimpleObjectProperty<>(this, "hits");
     private final ObjectProperty<RuleKey> reveal = new SimpleObjectProperty<>(this, "reveal");
+    private final ObjectProperty<TextRange> selection = new SimpleObjectProperty<>(this, "selection");
     private java.util.Map<Long, String> namesById = java.util.Map.of();
     private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
     private final StringExpression title;
@@ -80,6 +82,9 @@ public final class EditorViewModel {
 
     public ReadOnlyObjectProperty<PolicyAnalysis> analysisProperty() { return analysis; }
 
+    /** The last parse: the table's rows and the text's keyword styles come from it, before the compile is done. */
+    public ReadOnlyObjectProperty<ParsedText> parsedProperty() { return parsed; }
+
     public ReadOnlyBooleanProperty tableEditableProperty() { return tableEditable; }
 
     public StringProperty statusProperty() { return status; }
@@ -101,6 +106,9 @@ public final class EditorViewModel {
     /** The rule a view should select and scroll to (set after a rule is inserted from elsewhere). */
     public ReadOnlyObjectProperty<RuleKey> revealProperty() { return reveal; }
 
+    /** A part of the text the text view should select, scroll to and focus: a definition jumped to. */
+    public ReadOnlyObjectProperty<TextRange> selectionProperty() { return selection; }
+
     /** The id of the rule with numeric id {@code id} in the last analysed text, or null. */
     public String ruleName(long id) { return namesById.get(id); }
 
@@ -113,14 +121,17 @@ public final class EditorViewModel {
     /** Reads {@code path} in the background and shows it; a read error leaves the current text alone. */
     public void load(Path path) {
         status.set("Opening " + path + " ...");
-        tasks.submit(() -> files.read(path), content -> {
+        // The file is parsed with the read, so that the table and the highlighting come with the text
+        // in one step instead of one round trip to the worker later.
+        tasks.submit(() -> ParsedText.of(path.toString(), files.read(path)), loaded -> {
+            String content = loaded.text();
             file.set(path);
             savedText = content;
             text.set(content);
             dirty.set(false);
             loads.set(loads.get() + 1);
             status.set("Opened " + path);
-            analyseNow();
+            analyse(loaded);
         }, err -> {
             status.set("Could not open " + path);
             dialogs.showError("Could not open " + path, describe(err));
@@ -174,7 +185,10 @@ public final class EditorViewModel {
         pending = tasks.schedule(debounce, this::analyseNow);
     }
 
-    /** Analyses the current text now; a result that arrives after a newer edit is dropped. */
+    /**
+     * Analyses the current text now, in two steps: the parse (rows, highlighting) and then the
+     * compile (diagnostics, tests). A result that arrives after a newer edit is dropped.
+     */
     public void analyseNow() {
         if (pending != null) pending.cancel();
         pending = null;
@@ -183,71 +197,172 @@ public final class EditorViewModel {
         Path f = file.get();
         String name = f == null ? "untitled.rampart" : f.toString();
         Path baseDir = f == null ? Path.of("").toAbsolutePath() : f.toAbsolutePath().getParent();
-        tasks.submit(() -> PolicyAnalysis.of(name, snapshot, baseDir), a -> {
+        tasks.submit(() -> ParsedText.of(name, snapshot), p -> {
+            if (gen == generation) compile(p, gen, baseDir);
+        }, err -> status.set("Internal error while parsing: " + describe(err)));
+    }
+
+    /** Shows a parse of the current text made elsewhere (with a file's read) and compiles it. */
+    private void analyse(ParsedText p) {
+        if (pending != null) pending.cancel();
+        pending = null;
+        Path f = file.get();
+        compile(p, ++generation, f == null ? Path.of("").toAbsolutePath() : f.toAbsolutePath().getParent());
+    }
+
+    private void compile(ParsedText p, long gen, Path baseDir) {
+        applyParsed(p);
+        tasks.submit(() -> PolicyAnalysis.of(p, baseDir), a -> {
             if (gen == generation) apply(a);
         }, err -> status.set("Internal error while compiling: " + describe(err)));
+    }
+
+    private void applyParsed(ParsedText p) {
+        parsed.set(p);
+        tableEditable.set(p.syntaxOk());
+        // While the text does not parse, the table keeps the last rows that did: a half-typed
+        // line should not make every rule after it vanish from the table.
+        if (p.syntaxOk()) {
+            rows.setAll(p.rows());
+            java.util.Map<Long, String> names = new java.util.HashMap<>();
+            for (RuleRow r : p.rows()) names.put(dev.rampart.dsl.ir.IrRule.numericIdOf(r.id()), r.id());
+            namesById = names;
+        }
     }
 
     private void apply(PolicyAnalysis a) {
         analysis.set(a);
         diagnostics.setAll(a.diagnostics());
-        tableEditable.set(a.syntaxOk());
-        // While the text does not parse, the table keeps the last rows that did: a half-typed
-        // line should not make every rule after it vanish from the table.
-        if (a.syntaxOk()) {
-            rows.setAll(a.rows());
-            java.util.Map<Long, String> names = new java.util.HashMap<>();
-            for (RuleRow r : a.rows()) names.put(dev.rampart.dsl.ir.IrRule.numericIdOf(r.id()), r.id());
-            namesById = names;
-        }
         status.set(a.errorCount() + " errors, " + a.warningCount() + " warnings");
+    }
+
+    // ---- completion and definitions ---------------------------------------------------------
+
+    /** The names the last analysis found; a few keystrokes behind the text at most, which names survive. */
+    public PolicyObjects objects() {
+        PolicyAnalysis a = analysis.get();
+        return a == null ? PolicyObjects.EMPTY : a.objects();
+    }
+
+    /** What may be typed at {@code caret} of the text (the text view's Ctrl+Space). */
+    public Completion.Proposal complete(int caret) {
+        return Completion.inText(text.get(), caret, objects());
+    }
+
+    /** What may be typed at the end of a table cell of {@code column} holding {@code typed}. */
+    public Completion.Proposal completeCell(RuleColumn column, String typed) {
+        return Completion.inCell(column, typed == null ? "" : typed, objects());
+    }
+
+    /**
+     * What the compiler would report about {@code row} with its {@code column} cell set to
+     * {@code value}: shown under the cell while it is typed in. Empty when there is no analysis that
+     * matches the table yet (the edit itself will then say what is wrong).
+     */
+    public java.util.List<RuleCheck.Problem> checkCell(RuleRow row, RuleColumn column, String value) {
+        PolicyAnalysis a = analysis.get();
+        if (a == null || !a.syntaxOk() || !a.text().equals(text.get())) return java.util.List.of();
+        return RuleCheck.cell(a, row, column, value);
+    }
+
+    /** Moves the text view to the definition of the name at {@code offset}; false (and why, in the status line) if there is none. */
+    public boolean goToDefinitionAt(int offset) {
+        String now = text.get();
+        PolicyObjects o = objectsOf(now);
+        return show(Definitions.at(now, offset, o), o);
+    }
+
+    /** Moves the text view to the definition of a name as a table cell writes it ({@code lan}, {@code @admins}, {@code $port}). */
+    public boolean goToDefinition(String written) {
+        PolicyObjects o = objectsOf(text.get());
+        return show(Definitions.named(written, o), o);
+    }
+
+    /** The names in {@code row}'s {@code column} cell that can have a definition, as written there. */
+    public java.util.List<String> namesIn(RuleRow row, RuleColumn column) {
+        return RuleNames.in(row, column, objects());
+    }
+
+    /**
+     * The objects with their places in {@code now}: the last analysis's when it is of this text, else
+     * a fresh parse of the text (includes still from the analysis), since a jump must land on the
+     * name as it is now, not where it was before the last keystrokes.
+     */
+    private PolicyObjects objectsOf(String now) {
+        PolicyAnalysis a = analysis.get();
+        if (a != null && a.text().equals(now)) return a.objects();
+        java.util.List<dev.rampart.dsl.ast.PolicyFile> files = new java.util.ArrayList<>();
+        Path f = file.get();
+        files.add(dev.rampart.dsl.parse.Parser.parse(new dev.rampart.dsl.source.SourceFile(
+                f == null ? "untitled.rampart" : f.toString(), now)).value());
+        if (a != null && a.compiled().files() != null && a.compiled().files().size() > 1) {
+            files.addAll(a.compiled().files().subList(1, a.compiled().files().size()));
+        }
+        return PolicyObjects.of(files);
+    }
+
+    private boolean show(Definitions.Found found, PolicyObjects objects) {
+        if (!found.ok()) {
+            status.set(found.message());
+            return false;
+        }
+        var t = found.target();
+        if (!objects.inRoot(t)) {
+            status.set("'" + found.name() + "' is defined in " + t.location() + ", an included file");
+            return false;
+        }
+        // The same place asked for twice must still move the view, so the property passes through null.
+        selection.set(null);
+        selection.set(new TextRange(t.start(), t.end()));
+        status.set("Definition of '" + found.name() + "', line " + t.line());
+        return true;
     }
 
     // ---- table commands ---------------------------------------------------------------------
 
-    /** Whether table rows still describe the current text (no keystroke since the last analysis). */
-    private PolicyAnalysis current() {
-        PolicyAnalysis a = analysis.get();
-        if (a == null || !a.syntaxOk()) {
+    /** The parse the table rows come from, if they still describe the current text (no keystroke since). */
+    private ParsedText current() {
+        ParsedText p = parsed.get();
+        if (p == null || !p.syntaxOk()) {
             status.set("Fix the syntax errors in the text before editing in the table");
             return null;
         }
-        if (!a.text().equals(text.get())) {
+        if (!p.text().equals(text.get())) {
             analyseNow();
             status.set("The table was catching up with the text; try again");
             return null;
         }
-        return a;
+        return p;
     }
 
     public boolean editCell(RuleRow row, RuleColumn column, String value) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.setCell(a.text(), row, column, value));
     }
 
     public boolean toggleDisabled(RuleRow row) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.toggleDisabled(a.text(), row));
     }
 
     public boolean duplicate(RuleRow row) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.duplicate(a.text(), a.ast(), row));
     }
 
     public boolean delete(RuleRow row) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.delete(a.text(), row));
     }
 
     public boolean move(RuleRow row, RuleRow target) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(RuleEdits.move(a.text(), row, target));
     }
 
     /** Inserts a rule made elsewhere (from a flow record) into {@code hook}'s chain, above {@code beforeId} when given, and reveals it. */
     public boolean insertRule(String hook, String line, String beforeId) {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         if (a == null) return false;
         RuleEdits.Outcome o = RuleEdits.insert(a.text(), a.ast(), hook, line, beforeId);
         if (!apply(o)) return false;
@@ -260,7 +375,7 @@ public final class EditorViewModel {
 
     /** Rewrites the whole file in canonical form; refused while it does not parse. */
     public boolean format() {
-        PolicyAnalysis a = current();
+        ParsedText a = current();
         return a != null && apply(new RuleEdits.Outcome(Formatter.format(a.ast()), null));
     }
 

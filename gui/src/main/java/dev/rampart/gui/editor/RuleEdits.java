@@ -38,6 +38,12 @@ public final class RuleEdits {
 
     /** Sets one cell of {@code row}; a blank match cell removes that condition. */
     public static Outcome setCell(String text, RuleRow row, RuleColumn column, String value) {
+        Outcome line = cellEdited(row, column, value);
+        return line.ok() ? Outcome.ok(text.substring(0, row.start()) + line.text() + text.substring(row.end())) : line;
+    }
+
+    /** The rule line (canonical form) that setting one cell of {@code row} would write, or why it cannot be written. */
+    static Outcome cellEdited(RuleRow row, RuleColumn column, String value) {
         String v = value == null ? "" : value.strip();
         if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) return Outcome.refused("a cell holds one line");
         Rule r = row.rule();
@@ -86,7 +92,7 @@ public final class RuleEdits {
                 if (!placed && replacement != null) matches.add(replacement);
             }
         }
-        return replaceRule(text, row, assemble(name, matches, action, options), column.title);
+        return canonicalRule(assemble(name, matches, action, options), column.title);
     }
 
     /** Adds or removes the {@code disabled} option. */
@@ -197,6 +203,12 @@ public final class RuleEdits {
     }
 
     private static Outcome replaceRule(String text, RuleRow row, String assembled, String what) {
+        Outcome line = canonicalRule(assembled, what);
+        return line.ok() ? Outcome.ok(text.substring(0, row.start()) + line.text() + text.substring(row.end())) : line;
+    }
+
+    /** {@code assembled} checked by the parser and written the formatter's way. */
+    private static Outcome canonicalRule(String assembled, String what) {
         // The rule is parsed inside a chain of its own so that the parser's own checks apply.
         String wrapper = "chain input policy accept {\n  " + assembled + "\n}\n";
         Result<PolicyFile> parsed = Parser.parse(new SourceFile("<" + what + ">", wrapper));
@@ -208,8 +220,7 @@ public final class RuleEdits {
         if (decls.size() != 1 || !(decls.get(0) instanceof Decl.Chain c) || c.rules().size() != 1) {
             return Outcome.refused(what + ": the value must not start another rule or declaration");
         }
-        String line = Formatter.ruleLine(c.rules().get(0), false);
-        return Outcome.ok(text.substring(0, row.start()) + line + text.substring(row.end()));
+        return Outcome.ok(Formatter.ruleLine(c.rules().get(0), false));
     }
 
     private static String assemble(String name, List<String> matches, String action, List<String> options) {

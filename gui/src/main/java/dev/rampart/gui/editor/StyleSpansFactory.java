@@ -29,6 +29,7 @@ final class StyleSpansFactory {
         }
         events.sort(Comparator.comparingInt(a -> a[0]));
         int[] counts = new int[classes.size()];
+        java.util.Map<Long, List<String>> seen = new java.util.HashMap<>();
         StyleSpansBuilder<Collection<String>> b = new StyleSpansBuilder<>();
         int pos = 0;
         int i = 0;
@@ -36,7 +37,7 @@ final class StyleSpansFactory {
         while (i < events.size()) {
             int at = events.get(i)[0];
             if (at > pos) {
-                b.add(active(counts, classes), at - pos);
+                b.add(active(counts, classes, seen), at - pos);
                 any = true;
                 pos = at;
             }
@@ -49,9 +50,14 @@ final class StyleSpansFactory {
         return b.create();
     }
 
-    private static List<String> active(int[] counts, List<String> classes) {
-        List<String> out = new ArrayList<>(2);
-        for (int c = 0; c < counts.length; c++) if (counts[c] > 0) out.add(classes.get(c));
-        return out;
+    /** One shared list per combination of classes: a big policy has ~150k spans but a handful of combinations. */
+    private static List<String> active(int[] counts, List<String> classes, java.util.Map<Long, List<String>> seen) {
+        long key = 0;
+        for (int c = 0; c < counts.length && c < 64; c++) if (counts[c] > 0) key |= 1L << c;
+        return seen.computeIfAbsent(key, k -> {
+            List<String> out = new ArrayList<>(2);
+            for (int c = 0; c < counts.length; c++) if (counts[c] > 0) out.add(classes.get(c));
+            return List.copyOf(out);
+        });
     }
 }

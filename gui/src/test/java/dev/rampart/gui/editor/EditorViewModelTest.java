@@ -200,4 +200,89 @@ class EditorViewModelTest {
         assertEquals(POLICY + "\n", vm.textProperty().get(), "a failed open keeps the text");
         assertNotEquals(dialogs.openAnswer, vm.fileProperty().get());
     }
+
+    // ---- pickers and definitions --------------------------------------------------------------
+
+    EditorViewModel office() {
+        EditorViewModel vm = new EditorViewModel(tasks, dialogs, new DiskFileAccess(), Duration.ofMillis(250));
+        vm.load(Examples.office());
+        return vm;
+    }
+
+    static List<String> inserts(Completion.Proposal p) {
+        return p.candidates().stream().map(Completion.Candidate::insert).toList();
+    }
+
+    @Test
+    void pickersOfferThePoliciesObjectsIncludedFilesToo() {
+        EditorViewModel vm = office();
+        assertEquals(List.of("staff", "guests", "uplinks", "oob", "$admin_port"), inserts(vm.completeCell(RuleColumn.IN, "")));
+        // web, dns, mail, ... come from common/services.rampart, an included file.
+        assertTrue(inserts(vm.completeCell(RuleColumn.SERVICE, "")).containsAll(List.of("web", "dns", "mail", "ping")),
+                inserts(vm.completeCell(RuleColumn.SERVICE, "")).toString());
+        assertEquals(List.of("@admins", "@blocklist"), inserts(vm.completeCell(RuleColumn.FROM, "@")));
+        String text = vm.textProperty().get();
+        int caret = text.indexOf("from nms") + "from nm".length();
+        Completion.Proposal p = vm.complete(caret);
+        assertEquals(List.of("nms"), inserts(p));
+        assertEquals(text.indexOf("from nms") + 5, p.from());
+    }
+
+    @Test
+    void aCellBeingTypedIsCheckedByTheCheckerBeforeItIsWritten() {
+        EditorViewModel vm = loaded();
+        List<RuleCheck.Problem> typo = vm.checkCell(row(vm, "ssh"), RuleColumn.FROM, "lab");
+        assertEquals(1, typo.size(), typo.toString());
+        assertTrue(typo.get(0).error());
+        assertEquals("unknown net 'lab' (did you mean 'lan'?)", typo.get(0).message());
+        List<RuleCheck.Problem> hostBits = vm.checkCell(row(vm, "ssh"), RuleColumn.FROM, "10.1.2.3/16");
+        assertEquals(1, hostBits.size(), hostBits.toString());
+        assertFalse(hostBits.get(0).error(), "host bits are a warning");
+        assertEquals(List.of(), vm.checkCell(row(vm, "ssh"), RuleColumn.FROM, "lan, 10.9.0.0/16"));
+        assertTrue(vm.checkCell(row(vm, "ssh"), RuleColumn.PORT, "22 accept rule").get(0).message().startsWith("Port: "),
+                "a value that does not parse says so");
+        assertEquals(POLICY, vm.textProperty().get(), "checking writes nothing");
+    }
+
+    @Test
+    void goToDefinitionSelectsTheNameInTheText() {
+        EditorViewModel vm = loaded();
+        String text = vm.textProperty().get();
+        assertTrue(vm.goToDefinitionAt(text.indexOf("from lan") + 6));
+        assertEquals(new TextRange(text.indexOf("lan ="), text.indexOf("lan =") + 3), vm.selectionProperty().get());
+        assertEquals("Definition of 'lan', line 2", vm.statusProperty().get());
+
+        assertFalse(vm.goToDefinitionAt(text.indexOf("proto icmp") + 7));
+        assertEquals("'icmp' is written out here, not a name with a definition", vm.statusProperty().get());
+        assertEquals(new TextRange(text.indexOf("lan ="), text.indexOf("lan =") + 3), vm.selectionProperty().get(),
+                "a failed jump leaves the selection alone");
+    }
+
+    @Test
+    void goToDefinitionLandsOnTheNameAsItIsNowEvenBeforeTheTextIsAnalysedAgain() {
+        EditorViewModel vm = loaded();
+        String typed = "# a new first line\n" + POLICY;
+        vm.textProperty().set(typed);
+        assertEquals(1, tasks.pendingTimers(), "the analysis has not run yet");
+        assertTrue(vm.goToDefinitionAt(typed.indexOf("from lan") + 6));
+        assertEquals(typed.indexOf("lan ="), vm.selectionProperty().get().start());
+    }
+
+    @Test
+    void aTableCellsNamesGoToTheirDefinitionsOrSayWhy() {
+        EditorViewModel vm = office();
+        String text = vm.textProperty().get();
+        assertEquals(List.of("@admins"), vm.namesIn(row(vm, "mgmt-ssh"), RuleColumn.FROM));
+        assertEquals(List.of("$admin_port"), vm.namesIn(row(vm, "mgmt-ssh"), RuleColumn.PORT));
+        assertTrue(vm.goToDefinition("@admins"));
+        assertEquals(text.indexOf("admins ="), vm.selectionProperty().get().start());
+        assertEquals(List.of("web", "dns", "mail", "ping"), vm.namesIn(row(vm, "lan-out"), RuleColumn.SERVICE));
+        assertFalse(vm.goToDefinition("web"), "web is defined in an included file");
+        assertTrue(vm.statusProperty().get().matches("'web' is defined in .*services\\.rampart:\\d+:\\d+, an included file"),
+                vm.statusProperty().get());
+        assertEquals(List.of("staff"), vm.namesIn(row(vm, "lan-out"), RuleColumn.IN));
+        assertEquals(List.of(), vm.namesIn(row(vm, "box-dhcp"), RuleColumn.PROTO), "a protocol has no definition");
+        assertFalse(vm.goToDefinition("lna"));
+        assertEquals("'lna' is not defined in this policy (did you mean 'lan'?)", vm.statusProperty().get());
+    }
 }
