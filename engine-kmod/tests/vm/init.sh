@@ -14,6 +14,11 @@ echo 1 >/proc/sys/kernel/printk_ratelimit 2>/dev/null
 for m in $(cat /mod/order); do
 	insmod /mod/$m || echo "@@LOG insmod $m failed"
 done
+# Only when run was asked to hold the netfilter hooks (RAMPART_VM_HOLD_HOOKS=1).
+if [ -f /hold-hooks.nft ]; then
+	nft -f /hold-hooks.nft && echo "@@LOG netfilter hooks held: $(nft list tables)" ||
+		echo "@@LOG nft -f /hold-hooks.nft failed"
+fi
 if ! insmod /mod/rampart.ko; then
 	echo "@@LOG insmod rampart.ko failed"
 fi
