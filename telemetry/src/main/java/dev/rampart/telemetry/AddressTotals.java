@@ -24,22 +24,61 @@ final class AddressTotals {
             for (int i = 0; i < 8; i++) h = h << 8 | (addr[i] & 0xFF);
             for (int i = 8; i < 16; i++) l = l << 8 | (addr[i] & 0xFF);
         }
+        add(addr.length, h, l, f, p, b);
+    }
+
+    /** The same, with the address as its length and two 64-bit halves (IPv4: {@code hi} 0, the address in {@code lo}). */
+    void add(int n, long h, long l, long f, long p, long b) {
         int mask = hi.length - 1;
-        int slot = (int) (mix(h * 31 + l + addr.length) & mask);
-        while (len[slot] != 0 && !(len[slot] == addr.length && hi[slot] == h && lo[slot] == l)) slot = (slot + 1) & mask;
+        int slot = (int) (mix(h * 31 + l + n) & mask);
+        while (len[slot] != 0 && !(len[slot] == n && hi[slot] == h && lo[slot] == l)) slot = (slot + 1) & mask;
         if (len[slot] == 0) {
             hi[slot] = h;
             lo[slot] = l;
-            len[slot] = (byte) addr.length;
+            len[slot] = (byte) n;
             if (++size * 2 > hi.length) {
                 grow();
-                add(addr, f, p, b);
+                add(n, h, l, f, p, b);
                 return;
             }
         }
         flows[slot] += f;
         packets[slot] += p;
         bytes[slot] += b;
+    }
+
+    int size() { return size; }
+    int len(int slot) { return len[slot]; }
+    long hi(int slot) { return hi[slot]; }
+    long lo(int slot) { return lo[slot]; }
+    long flows(int slot) { return flows[slot]; }
+    long packets(int slot) { return packets[slot]; }
+    long bytes(int slot) { return bytes[slot]; }
+
+    /**
+     * The occupied slots in address order: IPv4 before IPv6, each by value, unsigned. Rollups
+     * store their sources in this order so that a query merges them as sorted streams instead of
+     * hashing millions of entries.
+     */
+    int[] sortedSlots() {
+        long[] v4 = new long[size];
+        List<Integer> v6 = new ArrayList<>();
+        int n4 = 0;
+        for (int i = 0; i < len.length; i++) {
+            if (len[i] == 4) v4[n4++] = lo[i] << 32 | i;
+            else if (len[i] != 0) v6.add(i);
+        }
+        // An IPv4 value is below 2^32, so shifting it up and adding the slot keeps the order.
+        for (int i = 0; i < n4; i++) v4[i] ^= Long.MIN_VALUE;
+        java.util.Arrays.sort(v4, 0, n4);
+        v6.sort((a, b) -> {
+            int c = Long.compareUnsigned(hi[a], hi[b]);
+            return c != 0 ? c : Long.compareUnsigned(lo[a], lo[b]);
+        });
+        int[] out = new int[size];
+        for (int i = 0; i < n4; i++) out[i] = (int) (v4[i] & 0xFFFFFFFFL);
+        for (int i = 0; i < v6.size(); i++) out[n4 + i] = v6.get(i);
+        return out;
     }
 
     private void grow() {
@@ -56,7 +95,7 @@ final class AddressTotals {
         for (int i = 0; i < oh.length; i++) {
             if (on[i] == 0) continue;
             // The entry being added when the table filled is re-added by the caller, counts zero here.
-            add(bytesOf(oh[i], ol[i], on[i]), of[i], op[i], ob[i]);
+            add(on[i], oh[i], ol[i], of[i], op[i], ob[i]);
         }
     }
 
@@ -67,7 +106,7 @@ final class AddressTotals {
         return x;
     }
 
-    private static byte[] bytesOf(long h, long l, int n) {
+    static byte[] bytesOf(long h, long l, int n) {
         byte[] a = new byte[n];
         if (n == 4) {
             for (int i = 0; i < 4; i++) a[i] = (byte) (l >>> (24 - 8 * i));

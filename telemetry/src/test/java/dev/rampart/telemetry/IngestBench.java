@@ -22,6 +22,14 @@ public final class IngestBench {
         int run(int round) throws Exception;
     }
 
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
@@ -51,7 +59,9 @@ public final class IngestBench {
             }
             store.insert(rows);
             double s = (System.nanoTime() - start) / 1e9;
-            System.out.printf("ingest: %d records in %.1f s = %.0f records/s (batches of %d)%n", total, s, total / s, batch);
+            System.out.printf("ingest: %d records in %.1f s = %.0f records/s (batches of %d); load average %s%n", total, s, total / s,
+                    batch, loadAverage());
+            System.out.printf("blocks %d, rollups level 0: %d, level 1: %d%n", store.blockCount(), store.rollupRows(0), store.rollupRows(1));
             long now = System.currentTimeMillis();
             Map<String, Query> queries = new LinkedHashMap<>();
             queries.put("first page, no filter", r -> store.newest(FlowFilter.ALL.since(r), Optional.empty(), 100).rows().size());
@@ -59,12 +69,16 @@ public final class IngestBench {
                     FlowFilter.ALL.since(r).address("10.1.7.7", FlowFilter.Side.EITHER, true).verdict(Flow.DROP, false), Optional.empty(), 100).rows().size());
             queries.put("first page, either side is 10.1.7.7 (in ~1 of 260k records)", r -> store.newest(
                     FlowFilter.ALL.since(r).address("10.1.7.7", FlowFilter.Side.EITHER, false), Optional.empty(), 100).rows().size());
+            queries.put("first page, either side is 192.168.1.1 (in ~1 of 1,024 records)", r -> store.newest(
+                    FlowFilter.ALL.since(r).address("192.168.1.1", FlowFilter.Side.EITHER, false), Optional.empty(), 100).rows().size());
             queries.put("first page, either side is 10.250.0.1 (absent)", r -> store.newest(
                     FlowFilter.ALL.since(r).address("10.250.0.1", FlowFilter.Side.EITHER, false), Optional.empty(), 100).rows().size());
             queries.put("first page, dst port 22, last 10 minutes", r -> store.newest(
                     FlowFilter.ALL.port(22, FlowFilter.Side.DST, false).since(now - 600_000 + r), Optional.empty(), 100).rows().size());
             queries.put("top 10 talkers of the last hour", r -> store.topTalkers(now - 3_600_000L + r, now, 10).size());
             queries.put("drop rate per minute, last hour", r -> store.dropsPerMinute(now - 3_600_000L + r, now).size());
+            queries.put("traffic per rule, last hour", r -> store.perRule(now - 3_600_000L + r, now).size());
+            queries.put("top 10 talkers, last 10 minutes", r -> store.topTalkers(now - 600_000L + r, now, 10).size());
             for (var q : queries.entrySet()) {
                 double[] ms = new double[5];
                 int rowsSeen = 0;
@@ -78,6 +92,7 @@ public final class IngestBench {
                 System.out.printf("%-62s %5d rows  median %8.1f ms  (runs: %s)%n", q.getKey(), rowsSeen, sorted[2],
                         java.util.Arrays.stream(ms).mapToObj(v -> String.format("%.0f", v)).collect(java.util.stream.Collectors.joining(" ")));
             }
+            System.out.println("load average at the end: " + loadAverage());
         } finally {
             if (tmp != null) try (var w = Files.walk(tmp)) {
                 for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
