@@ -191,7 +191,11 @@ public final class FlowStore implements AutoCloseable {
         // The ranges the new records fall into, and the one that held the box's highest number
         // before: their rollups are brought up to date below.
         Set<Long> touched = new java.util.TreeSet<>();
-        for (Flow f : add) touched.add(rollups.start(0, f.seq()));
+        long lastStart = Long.MIN_VALUE;
+        for (Flow f : add) {
+            long st = rollups.start(0, f.seq());
+            if (st != lastStart) touched.add(lastStart = st);
+        }
         OptionalLong highest = OptionalLong.of(add.get(add.size() - 1).seq());
         // A collector that follows a box live inserts a few records at a time: grow the newest
         // block instead of leaving thousands of tiny ones for every query to step through.

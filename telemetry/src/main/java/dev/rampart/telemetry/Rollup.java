@@ -69,14 +69,34 @@ final class Rollup {
             }
         }
         if ((what & RULES) != 0) {
+            // A block holds a few dozen rules at most: sum per rule in a small table first, so the
+            // map of boxed ids is touched once per rule and block, not once per record.
             long[] rule = b.rule(), bytes = b.bytes();
+            int cap = Integer.highestOneBit(Math.max(b.n, 8)) * 4, mask = cap - 1;
+            long[] ids = new long[cap];
+            long[][] sums = new long[cap][];
             for (int i = 0; i < b.n; i++) {
                 if (time[i] < from || time[i] >= to) continue;
-                long[] t = rules.computeIfAbsent(rule[i], k -> new long[] {0, 0, 0, Long.MIN_VALUE});
+                int slot = (int) (mix(rule[i]) & mask);
+                while (sums[slot] != null && ids[slot] != rule[i]) slot = (slot + 1) & mask;
+                long[] t = sums[slot];
+                if (t == null) {
+                    ids[slot] = rule[i];
+                    t = sums[slot] = new long[] {0, 0, 0, Long.MIN_VALUE};
+                }
                 t[0]++;
                 t[1] += pk[i];
                 t[2] += bytes[i];
                 t[3] = Math.max(t[3], time[i]);
+            }
+            for (int s = 0; s < cap; s++) {
+                if (sums[s] == null) continue;
+                long[] u = sums[s];
+                long[] t = rules.computeIfAbsent(ids[s], k -> new long[] {0, 0, 0, Long.MIN_VALUE});
+                t[0] += u[0];
+                t[1] += u[1];
+                t[2] += u[2];
+                t[3] = Math.max(t[3], u[3]);
             }
         }
         for (int i = 0; i < b.n; i++) {
@@ -85,6 +105,11 @@ final class Rollup {
             minTime = Math.min(minTime, time[i]);
             maxTime = Math.max(maxTime, time[i]);
         }
+    }
+
+    private static long mix(long x) {
+        x *= 0x9E3779B97F4A7C15L;
+        return x ^ x >>> 31;
     }
 
     /** Adds a stored rollup's sums (the sections {@code what} names) and its count and time span. */
@@ -215,20 +240,42 @@ final class Rollup {
         }
     }
 
-    /** One source entry at a time, in address order (IPv4 first). */
+    /** One source entry at a time, in address order (IPv4 first), from a stored rollup or from sums in memory. */
     static final class Cursor {
         private final FlowBlock.In r;
         private long left4, left6 = -1, prev;
+        private final AddressTotals sums;
+        private final int[] order;
+        private int at;
         int len;
         long hi, lo, flows, packets, bytes;
 
         Cursor(FlowBlock.In r) {
             this.r = r;
             left4 = r.varint();
+            sums = null;
+            order = null;
+        }
+
+        Cursor(AddressTotals sums) {
+            this.r = null;
+            this.sums = sums;
+            this.order = sums.sortedSlots();
         }
 
         /** Moves to the next entry; false at the end. */
         boolean next() {
+            if (sums != null) {
+                if (at == order.length) return false;
+                int s = order[at++];
+                len = sums.len(s);
+                hi = sums.hi(s);
+                lo = sums.lo(s);
+                flows = sums.flows(s);
+                packets = sums.packets(s);
+                bytes = sums.bytes(s);
+                return true;
+            }
             if (left4 > 0) {
                 left4--;
                 prev += r.varint();
@@ -262,6 +309,6 @@ final class Rollup {
 
     /** A source cursor over in-memory sums, for the blocks a query decoded at the window's edges. */
     static Cursor of(Rollup edges) {
-        return sources(edges.encode());
+        return new Cursor(edges.sources);
     }
 }

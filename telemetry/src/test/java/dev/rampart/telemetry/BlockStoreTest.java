@@ -55,7 +55,7 @@ class BlockStoreTest {
 
     @Test void queriesAgreeWithAPlainListOnRandomData() throws Exception {
         try (FlowStore store = FlowStore.open(FlowStore.h2Url(dir.resolve("flows")), "", "", SMALL_LEVELS)) {
-            agreesWithModel(store, 1500, 15);
+            agreesWithModel(store, 1500, 8);
         }
     }
 
@@ -152,7 +152,7 @@ class BlockStoreTest {
         for (FlowFilter f : filters) {
             List<Flow> want = rows.stream().filter(model(f)).sorted(NEWEST).toList();
             // Small pages where the host index chooses the blocks: many cursors, many index lookups.
-            int[] sizes = f.address().filter(m -> !m.negated()).isPresent() ? new int[] {97, 7} : new int[] {97};
+            int[] sizes = f.address().filter(m -> !m.negated()).isPresent() ? new int[] {97, 23} : new int[] {97};
             for (int size : sizes) {
                 List<Flow> got = new ArrayList<>();
                 Optional<Cursor> after = Optional.empty();
