@@ -36,6 +36,16 @@ final class Rollup {
 
     /** Adds the records of {@code b} whose time is in [from, to); {@code what} says which sums are kept. */
     void add(FlowBlock b, long from, long to, int what) {
+        add(b, from, to, what, 1);
+    }
+
+    /**
+     * With {@code sign} -1, takes those records away instead: a query that adds a rollup cut by
+     * its window removes the few records outside rather than decoding the many inside. Not for
+     * rules, whose last time seen is a maximum, not a sum.
+     */
+    void add(FlowBlock b, long from, long to, int what, int sign) {
+        if (sign != 1 && (sign != -1 || (what & RULES) != 0)) throw new IllegalArgumentException("cannot take away " + what);
         long[] time = b.time();
         long[] pk = (what & (SOURCES | MINUTES | RULES)) != 0 ? b.packets() : null;
         if ((what & SOURCES) != 0) {
@@ -50,7 +60,7 @@ final class Rollup {
                 pa[src[i]] += pk[i];
                 by[src[i]] += bytes[i];
             }
-            for (int a = 0; a < addrs.length; a++) if (fl[a] != 0) sources.add(addrs[a], fl[a], pa[a], by[a]);
+            for (int a = 0; a < addrs.length; a++) if (fl[a] != 0) sources.add(addrs[a], sign * fl[a], sign * pa[a], sign * by[a]);
         }
         if ((what & MINUTES) != 0) {
             byte[] verdict = b.verdict();
@@ -64,8 +74,8 @@ final class Rollup {
                     minute = m;
                     t = minutes.computeIfAbsent(m, k -> new long[2]);
                 }
-                t[0] += pk[i];
-                if (verdict[i] != Flow.ACCEPT) t[1] += pk[i];
+                t[0] += sign * pk[i];
+                if (verdict[i] != Flow.ACCEPT) t[1] += sign * pk[i];
             }
         }
         if ((what & RULES) != 0) {
@@ -101,7 +111,7 @@ final class Rollup {
         }
         for (int i = 0; i < b.n; i++) {
             if (time[i] < from || time[i] >= to) continue;
-            n++;
+            n += sign;
             minTime = Math.min(minTime, time[i]);
             maxTime = Math.max(maxTime, time[i]);
         }

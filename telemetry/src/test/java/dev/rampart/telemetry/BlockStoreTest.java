@@ -96,6 +96,12 @@ class BlockStoreTest {
         List<Flow> rows = new ArrayList<>(model.values());
         pagesAgree(store, rows);
         aggregatesAgree(store, rows, r, windows);
+        // Both ways of reading a rollup the window cuts: its records inside, or it minus those outside.
+        for (FlowStore.Edges e : List.of(FlowStore.Edges.ADD_INSIDE, FlowStore.Edges.TAKE_AWAY_OUTSIDE)) {
+            store.edges(e);
+            aggregatesAgree(store, rows, r, windows / 2);
+        }
+        store.edges(FlowStore.Edges.TAKE_AWAY_OUTSIDE);
 
         // Retention: by age, then by size, oldest first in viewer order across the boxes.
         long cutoff = T0 + 123_456;
@@ -116,6 +122,8 @@ class BlockStoreTest {
         } while (after.isPresent());
         assertEquals(left.subList(0, keep), kept);
         pagesAgree(store, kept);
+        aggregatesAgree(store, kept, r, windows / 2);
+        store.edges(FlowStore.Edges.CHEAPER);
         aggregatesAgree(store, kept, r, windows / 2);
         // New records after retention seal ranges again.
         List<Flow> more = new ArrayList<>();
