@@ -311,6 +311,14 @@ public final class FlowStore implements AutoCloseable {
         }
     }
 
+    /** The newest record's time, or empty when nothing is stored. */
+    synchronized OptionalLong newestTime() throws SQLException {
+        return query("SELECT MAX(max_time) FROM flow_blocks", List.of(), rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+        }).get(0);
+    }
+
     public synchronized long count() throws SQLException {
         return query("SELECT COALESCE(SUM(n), 0) FROM flow_blocks", List.of(), rs -> rs.getLong(1)).get(0);
     }

@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
 /**
  * Ingest rate into the store, and the viewer's first-page and top-talkers latency over what was
  * ingested. Not a test: run by hand, e.g.
- * {@code java -cp ... dev.rampart.telemetry.IngestBench 1000000 10000 [jdbc-url user password]}.
+ * {@code java -cp ... dev.rampart.telemetry.IngestBench 1000000 10000 [jdbc-url user password]}. With 0 records and
+ * a URL it only runs the queries, on what an earlier run stored there, their windows ending at its
+ * newest record.
  */
 public final class IngestBench {
     @FunctionalInterface
@@ -67,11 +69,12 @@ public final class IngestBench {
             store.insert(rows);
             double s = (System.nanoTime() - start) / 1e9;
             double cpuS = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - startCpu) / 1e9;
-            System.out.printf("ingest: %d records in %.1f s = %.0f records/s (batches of %d); CPU of the inserting thread %.1f s = %.0f records/CPU-s; load average %s%n",
+            if (total > 0) System.out.printf("ingest: %d records in %.1f s = %.0f records/s (batches of %d); CPU of the inserting thread %.1f s = %.0f records/CPU-s; load average %s%n",
                     total, s, total / s, batch, cpuS, total / cpuS, loadAverage());
+            else System.out.println("queries only, on " + store.count() + " stored records; load average " + loadAverage());
             System.out.printf("blocks %d, rollups level 0: %d, level 1: %d%n", store.blockCount(), store.rollupRows(0), store.rollupRows(1));
             // The end of the generated hour, not the clock: a slow ingest must not move the windows past the data.
-            long now = t0 + 3_600_000L;
+            long now = total > 0 ? t0 + 3_600_000L : store.newestTime().orElseThrow() + 1;
             Map<String, Query> queries = new LinkedHashMap<>();
             queries.put("first page, no filter", r -> store.newest(FlowFilter.ALL.since(r), Optional.empty(), 100).rows().size());
             queries.put("first page, dropped and not 10.1.7.7", r -> store.newest(
