@@ -401,8 +401,7 @@ public final class FlowStore implements AutoCloseable {
             List<Flow> found = new ArrayList<>();
             int next = 0;
             try (PreparedStatement data = db.prepareStatement(DATA_SQL);
-                 PreparedStatement index = db.prepareStatement("SELECT data FROM flow_host_index WHERE box = ? AND first_seq = ? AND part = ?");
-                 PreparedStatement one = db.prepareStatement("SELECT " + SUMMARY + ", bloom FROM flow_blocks WHERE box = ? AND first_seq = ?")) {
+                 PreparedStatement index = db.prepareStatement("SELECT data FROM flow_host_index WHERE box = ? AND first_seq = ? AND part = ?")) {
                 while (true) {
                     // Open every source that may hold a block newer than the newest one pending.
                     while (next < sources.size() && (pending.isEmpty() || sources.get(next).maxTime() >= pending.peek().maxTime())) {
@@ -420,15 +419,25 @@ public final class FlowStore implements AutoCloseable {
                             row = rs.next() ? rs.getBytes(1) : null;
                         }
                         if (row == null) continue;
-                        for (long first : Rollups.candidates(row, src.lo(), key)) {
-                            one.setString(1, src.box());
-                            one.setLong(2, first);
-                            try (ResultSet rs = one.executeQuery()) {
-                                if (!rs.next())
-                                    throw new SQLException("the host index of " + src.box() + "#" + src.lo() + " names block #" + first + ", which is not stored");
-                                FlowBlock.Row r = summary(rs, true);
-                                if (r.maxTime() >= from && r.minTime() < to && r.minTime() <= upTo) pending.add(r);
+                        List<Long> firsts = Rollups.candidates(row, src.lo(), key);
+                        // One query per range, not per block: a round trip to a server costs more than the row.
+                        for (int at = 0; at < firsts.size(); at += 64) {
+                            List<Long> some = firsts.subList(at, Math.min(firsts.size(), at + 64));
+                            int seen = 0;
+                            try (PreparedStatement ps = db.prepareStatement("SELECT " + SUMMARY + ", bloom FROM flow_blocks WHERE box = ? AND first_seq IN ("
+                                    + String.join(", ", java.util.Collections.nCopies(some.size(), "?")) + ")")) {
+                                ps.setString(1, src.box());
+                                for (int i = 0; i < some.size(); i++) ps.setLong(i + 2, some.get(i));
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    while (rs.next()) {
+                                        seen++;
+                                        FlowBlock.Row r = summary(rs, true);
+                                        if (r.maxTime() >= from && r.minTime() < to && r.minTime() <= upTo) pending.add(r);
+                                    }
+                                }
                             }
+                            if (seen != some.size())
+                                throw new SQLException("the host index of " + src.box() + "#" + src.lo() + " names blocks that are not stored");
                         }
                     }
                     FlowBlock.Row r = pending.poll();
