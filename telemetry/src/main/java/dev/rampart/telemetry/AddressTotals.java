@@ -2,19 +2,19 @@
 package dev.rampart.telemetry;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * Flows, packets and bytes per address, for the top-talkers query: an open-addressing table keyed
- * by the address bytes. A busy hour holds hundreds of thousands of sources and tens of millions
- * of block entries to merge; boxing every one into a HashMap of strings took seconds.
+ * Flows, packets and bytes per address: an open-addressing table keyed by the address bytes. A
+ * busy hour holds hundreds of thousands of sources and millions of block entries to merge;
+ * boxing every one into a HashMap of strings took seconds. An entry's six fields sit next to each
+ * other in one array, so adding to it touches one or two cache lines instead of six.
  */
 final class AddressTotals {
-    private long[] hi = new long[1 << 12], lo = new long[1 << 12];
-    private byte[] len = new byte[1 << 12];
-    private long[] flows = new long[1 << 12], packets = new long[1 << 12], bytes = new long[1 << 12];
-    private int size;
+    /** Per slot: hi, lo, length (0: empty), flows, packets, bytes. */
+    private static final int W = 6;
+    private long[] t = new long[(1 << 12) * W];
+    private int slots = 1 << 12, size;
 
     void add(byte[] addr, long f, long p, long b) {
         long h = 0, l = 0;
@@ -24,39 +24,49 @@ final class AddressTotals {
             for (int i = 0; i < 8; i++) h = h << 8 | (addr[i] & 0xFF);
             for (int i = 8; i < 16; i++) l = l << 8 | (addr[i] & 0xFF);
         }
-        int mask = hi.length - 1;
-        int slot = (int) (mix(h * 31 + l + addr.length) & mask);
-        while (len[slot] != 0 && !(len[slot] == addr.length && hi[slot] == h && lo[slot] == l)) slot = (slot + 1) & mask;
-        if (len[slot] == 0) {
-            hi[slot] = h;
-            lo[slot] = l;
-            len[slot] = (byte) addr.length;
-            if (++size * 2 > hi.length) {
-                grow();
-                add(addr, f, p, b);
+        add(addr.length, h, l, f, p, b);
+    }
+
+    /** The same, with the address as its length and two 64-bit halves (IPv4: {@code hi} 0, the address in {@code lo}). */
+    void add(int n, long h, long l, long f, long p, long b) {
+        int mask = slots - 1;
+        int slot = (int) (mix(h * 31 + l + n) & mask);
+        while (true) {
+            int at = slot * W;
+            long len = t[at + 2];
+            if (len == 0) break;
+            if (len == n && t[at] == h && t[at + 1] == l) {
+                t[at + 3] += f;
+                t[at + 4] += p;
+                t[at + 5] += b;
                 return;
             }
+            slot = (slot + 1) & mask;
         }
-        flows[slot] += f;
-        packets[slot] += p;
-        bytes[slot] += b;
+        if ((size + 1) * 2 > slots) {
+            grow();
+            add(n, h, l, f, p, b);
+            return;
+        }
+        int at = slot * W;
+        t[at] = h;
+        t[at + 1] = l;
+        t[at + 2] = n;
+        t[at + 3] = f;
+        t[at + 4] = p;
+        t[at + 5] = b;
+        size++;
     }
 
     private void grow() {
-        long[] oh = hi, ol = lo, of = flows, op = packets, ob = bytes;
-        byte[] on = len;
-        int cap = hi.length * 2;
-        hi = new long[cap];
-        lo = new long[cap];
-        len = new byte[cap];
-        flows = new long[cap];
-        packets = new long[cap];
-        bytes = new long[cap];
+        long[] old = t;
+        int oldSlots = slots;
+        slots *= 2;
+        t = new long[slots * W];
         size = 0;
-        for (int i = 0; i < oh.length; i++) {
-            if (on[i] == 0) continue;
-            // The entry being added when the table filled is re-added by the caller, counts zero here.
-            add(bytesOf(oh[i], ol[i], on[i]), of[i], op[i], ob[i]);
+        for (int i = 0; i < oldSlots; i++) {
+            int at = i * W;
+            if (old[at + 2] != 0) add((int) old[at + 2], old[at], old[at + 1], old[at + 3], old[at + 4], old[at + 5]);
         }
     }
 
@@ -67,7 +77,7 @@ final class AddressTotals {
         return x;
     }
 
-    private static byte[] bytesOf(long h, long l, int n) {
+    static byte[] bytesOf(long h, long l, int n) {
         byte[] a = new byte[n];
         if (n == 4) {
             for (int i = 0; i < 4; i++) a[i] = (byte) (l >>> (24 - 8 * i));
@@ -78,35 +88,37 @@ final class AddressTotals {
         return a;
     }
 
-    /** The n busiest by bytes, then packets, then address text. */
-    List<Talker> top(int n) {
-        if (n <= 0) return List.of();
-        // The n-th best (bytes, packets) pair, found with a small heap of slots so that hundreds of
-        // thousands of entries are compared as numbers, not sorted as objects.
-        java.util.PriorityQueue<Integer> best = new java.util.PriorityQueue<>(n + 1, this::compareCounts);
-        for (int i = 0; i < len.length; i++) {
-            if (len[i] == 0) continue;
-            if (best.size() == n && compareCounts(i, best.peek()) <= 0) continue;
-            best.add(i);
-            if (best.size() > n) best.poll();
+    int size() { return size; }
+    int len(int slot) { return (int) t[slot * W + 2]; }
+    long hi(int slot) { return t[slot * W]; }
+    long lo(int slot) { return t[slot * W + 1]; }
+    long flows(int slot) { return t[slot * W + 3]; }
+    long packets(int slot) { return t[slot * W + 4]; }
+    long bytes(int slot) { return t[slot * W + 5]; }
+
+    /**
+     * The occupied slots in address order: IPv4 before IPv6, each by value, unsigned. Rollups
+     * store their sources in this order so that a query merges them as sorted streams instead of
+     * hashing millions of entries.
+     */
+    int[] sortedSlots() {
+        long[] v4 = new long[size];
+        List<Integer> v6 = new ArrayList<>();
+        int n4 = 0;
+        for (int i = 0; i < slots; i++) {
+            int len = len(i);
+            // An IPv4 value is below 2^32: shifted up, with the slot below it, it sorts by value.
+            if (len == 4) v4[n4++] = (lo(i) << 32 | i) ^ Long.MIN_VALUE;
+            else if (len != 0) v6.add(i);
         }
-        if (best.isEmpty()) return List.of();
-        int cut = best.peek();
-        // Entries tied with the n-th on both counts compete on their address text.
-        List<Talker> all = new ArrayList<>();
-        for (int i = 0; i < len.length; i++)
-            if (len[i] != 0 && compareCounts(i, cut) >= 0)
-                all.add(new Talker(FlowBlock.text(bytesOf(hi[i], lo[i], len[i])), flows[i], packets[i], bytes[i]));
-        all.sort(ORDER);
-        return List.copyOf(all.subList(0, Math.min(n, all.size())));
+        java.util.Arrays.sort(v4, 0, n4);
+        v6.sort((a, b) -> {
+            int c = Long.compareUnsigned(hi(a), hi(b));
+            return c != 0 ? c : Long.compareUnsigned(lo(a), lo(b));
+        });
+        int[] out = new int[size];
+        for (int i = 0; i < n4; i++) out[i] = (int) (v4[i] & 0xFFFFFFFFL);
+        for (int i = 0; i < v6.size(); i++) out[n4 + i] = v6.get(i);
+        return out;
     }
-
-    /** Ascending by bytes, then packets: the heap's head is the weakest of the best. */
-    private int compareCounts(int a, int b) {
-        int c = Long.compare(bytes[a], bytes[b]);
-        return c != 0 ? c : Long.compare(packets[a], packets[b]);
-    }
-
-    private static final Comparator<Talker> ORDER = Comparator.comparingLong(Talker::bytes).reversed()
-            .thenComparing(Comparator.comparingLong(Talker::packets).reversed()).thenComparing(Talker::address);
 }

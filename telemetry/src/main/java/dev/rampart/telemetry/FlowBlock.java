@@ -442,7 +442,7 @@ final class FlowBlock {
         }
     }
 
-    private static final class Out extends ByteArrayOutputStream {
+    static final class Out extends ByteArrayOutputStream {
         Out(int size) { super(Math.max(size, 8)); }
 
         void u8(int v) { write(v); }
@@ -456,6 +456,11 @@ final class FlowBlock {
             for (int i = 0; i < 8; i++) write((int) (v >>> (8 * i)));
         }
 
+        /** Most significant byte first, so that stored IPv6 rollup entries read in address order. */
+        void u64be(long v) {
+            for (int i = 7; i >= 0; i--) write((int) (v >>> (8 * i)));
+        }
+
         void varint(long v) {
             while ((v & ~0x7FL) != 0) {
                 write((int) ((v & 0x7F) | 0x80));
@@ -467,7 +472,7 @@ final class FlowBlock {
         void writeTo(Out o) { o.write(buf, 0, count); }
     }
 
-    private static final class In {
+    static final class In {
         final byte[] data;
         final int end;
         int pos;
@@ -488,6 +493,12 @@ final class FlowBlock {
         long u64() {
             long v = 0;
             for (int i = 0; i < 8; i++) v |= (long) u8() << (8 * i);
+            return v;
+        }
+
+        long u64be() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) v = v << 8 | u8();
             return v;
         }
 

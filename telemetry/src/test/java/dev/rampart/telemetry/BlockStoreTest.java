@@ -50,58 +50,149 @@ class BlockStoreTest {
     static final Comparator<Flow> NEWEST = Comparator.comparingLong(Flow::timeMs).thenComparing(Flow::box)
             .thenComparingLong(Flow::seq).reversed();
 
+    /** Rollup ranges of 64 and 256 sequence numbers: the random data below fills dozens of them. */
+    static final int[] SMALL_LEVELS = {6, 8};
+
     @Test void queriesAgreeWithAPlainListOnRandomData() throws Exception {
+        try (FlowStore store = FlowStore.open(FlowStore.h2Url(dir.resolve("flows")), "", "", SMALL_LEVELS)) {
+            agreesWithModel(store, 1500, 8);
+        }
+    }
+
+    /**
+     * Random records of three boxes, inserted in random batches with repeats and out of order
+     * (so sealed ranges receive late records), then every query against the plain list, on many
+     * windows, before and after retention by age and by size.
+     */
+    static void agreesWithModel(FlowStore store, int perBox, int windows) throws Exception {
+        long step = 525_000 / perBox;
         SplittableRandom r = new SplittableRandom(20261122);
         Map<String, Flow> model = new LinkedHashMap<>();
-        try (FlowStore store = FlowStore.open(FlowStore.h2Url(dir.resolve("flows")), "", "")) {
-            List<Flow> all = new ArrayList<>();
-            for (String box : List.of("a", "b", "c"))
-                for (long seq = 1; seq <= 1500; seq++) all.add(random(r, box, seq));
-            Collections.shuffle(all.subList(2000, all.size()), new java.util.Random(5));
-            int at = 0;
-            while (at < all.size()) {
-                int n = 1 + r.nextInt(r.nextInt(4) == 0 ? 1200 : 40);
-                List<Flow> batch = new ArrayList<>(all.subList(at, Math.min(all.size(), at + n)));
-                // Replays of earlier records, some with changed content: the first copy must stay.
-                for (int k = 0; k < 3 && at > 0; k++) {
-                    Flow old = all.get(r.nextInt(at));
-                    batch.add(r.nextBoolean() ? old : new Flow(old.box(), old.seq(), old.timeMs() + 1, 0, 0, 6, 4,
-                            "10.7.7.7", "10.7.7.8", 1, 2, "x", "y", 99, 1, 1, 1));
-                }
-                int fresh = 0;
-                for (Flow f : batch) if (model.putIfAbsent(f.box() + "#" + f.seq(), f) == null) fresh++;
-                assertEquals(fresh, store.insert(batch), "new records counted exactly");
-                at += n;
+        List<Flow> all = new ArrayList<>();
+        for (String box : List.of("a", "b", "c"))
+            for (long seq = 1; seq <= perBox; seq++) all.add(inOrder(r, random(r, box, seq), step));
+        Collections.shuffle(all.subList(perBox * 4 / 3, all.size()), new java.util.Random(5));
+        int at = 0;
+        while (at < all.size()) {
+            int n = 1 + r.nextInt(r.nextInt(4) == 0 ? perBox * 4 / 5 : 40);
+            List<Flow> batch = new ArrayList<>(all.subList(at, Math.min(all.size(), at + n)));
+            // Replays of earlier records, some with changed content: the first copy must stay.
+            for (int k = 0; k < 3 && at > 0; k++) {
+                Flow old = all.get(r.nextInt(at));
+                batch.add(r.nextBoolean() ? old : new Flow(old.box(), old.seq(), old.timeMs() + 1, 0, 0, 6, 4,
+                        "10.7.7.7", "10.7.7.8", 1, 2, "x", "y", 99, 1, 1, 1));
             }
-            assertEquals(model.size(), store.count());
+            int fresh = 0;
+            for (Flow f : batch) if (model.putIfAbsent(f.box() + "#" + f.seq(), f) == null) fresh++;
+            assertEquals(fresh, store.insert(batch), "new records counted exactly");
+            at += n;
+            if (r.nextInt(16) == 0) aggregatesAgree(store, new ArrayList<>(model.values()), r, 1);
+        }
+        assertEquals(model.size(), store.count());
+        assertTrue(store.rollupRows(0) >= 3 * (perBox / 64 - 1), "every range a box moved past is rolled up: " + store.rollupRows(0));
+        assertTrue(store.rollupRows(1) >= 3 * (perBox / 256 - 1), "level 1: " + store.rollupRows(1));
+        assertTrue(store.rollupsUsed(T0, T0 + 600_000) > 0, "a window over everything reads rollups");
 
-            List<Flow> rows = new ArrayList<>(model.values());
-            List<FlowFilter> filters = List.of(FlowFilter.ALL,
-                    FlowFilter.ALL.address("10.0.0.1", Side.EITHER, false),
-                    FlowFilter.ALL.address("2001:db8::1", Side.SRC, false),
-                    FlowFilter.ALL.address("10.0.0.2", Side.EITHER, true).verdict(Flow.DROP, false),
-                    FlowFilter.ALL.address("10.9.3.1", Side.DST, false),
-                    FlowFilter.ALL.address("10.99.99.99", Side.EITHER, false),
-                    FlowFilter.ALL.port(22, Side.SRC, false).proto(6, false),
-                    FlowFilter.ALL.port(53, Side.EITHER, true).box("b"),
-                    FlowFilter.ALL.iface("wan0", true).rule(3, false),
-                    FlowFilter.ALL.verdict(Flow.ACCEPT, true).between(T0 + 100_000, T0 + 200_000),
-                    FlowFilter.ALL.since(T0 + 590_000));
-            for (FlowFilter f : filters) {
-                List<Flow> want = rows.stream().filter(model(f)).sorted(NEWEST).toList();
+        List<Flow> rows = new ArrayList<>(model.values());
+        pagesAgree(store, rows);
+        aggregatesAgree(store, rows, r, windows);
+        // Both ways of reading a rollup the window cuts: its records inside, or it minus those outside.
+        for (FlowStore.Edges e : List.of(FlowStore.Edges.ADD_INSIDE, FlowStore.Edges.TAKE_AWAY_OUTSIDE)) {
+            store.edges(e);
+            aggregatesAgree(store, rows, r, windows / 2);
+        }
+        store.edges(FlowStore.Edges.TAKE_AWAY_OUTSIDE);
+
+        // Retention: by age, then by size, oldest first in viewer order across the boxes.
+        long cutoff = T0 + 123_456;
+        long old = rows.stream().filter(f -> f.timeMs() < cutoff).count();
+        assertEquals(old, store.deleteOlderThan(cutoff));
+        List<Flow> left = rows.stream().filter(f -> f.timeMs() >= cutoff).sorted(NEWEST).toList();
+        assertEquals(left.size(), store.count());
+        pagesAgree(store, left);
+        aggregatesAgree(store, left, r, windows / 2);
+        int keep = perBox * 2 / 3;
+        assertEquals(left.size() - keep, store.keepNewest(keep));
+        List<Flow> kept = new ArrayList<>();
+        Optional<Cursor> after = Optional.empty();
+        do {
+            FlowPage p = store.newest(FlowFilter.ALL, after, 500);
+            kept.addAll(p.rows());
+            after = p.next();
+        } while (after.isPresent());
+        assertEquals(left.subList(0, keep), kept);
+        pagesAgree(store, kept);
+        aggregatesAgree(store, kept, r, windows / 2);
+        store.edges(FlowStore.Edges.CHEAPER);
+        aggregatesAgree(store, kept, r, windows / 2);
+        // New records after retention seal ranges again.
+        List<Flow> more = new ArrayList<>();
+        for (long seq = perBox + 1; seq <= perBox + 300; seq++) more.add(inOrder(r, random(r, "b", seq), step));
+        assertEquals(more.size(), store.insert(more));
+        List<Flow> now = new ArrayList<>(kept);
+        now.addAll(more);
+        pagesAgree(store, now);
+        aggregatesAgree(store, now, r, windows / 2);
+    }
+
+    /** A box's clock moves with its sequence numbers, give or take a few seconds; one record in 20 is a straggler from anywhere in the span. */
+    static Flow inOrder(SplittableRandom r, Flow f, long step) {
+        long t = r.nextInt(20) == 0 ? f.timeMs() : T0 + f.seq() * step + r.nextLong(-3_000, 3_000);
+        return new Flow(f.box(), f.seq(), t, f.hook(), f.verdict(), f.proto(), f.family(), f.src(), f.dst(), f.srcPort(),
+                f.dstPort(), f.inIface(), f.outIface(), f.ruleId(), f.generation(), f.packets(), f.bytes());
+    }
+
+    static void pagesAgree(FlowStore store, List<Flow> rows) throws Exception {
+        List<FlowFilter> filters = List.of(FlowFilter.ALL,
+                FlowFilter.ALL.address("10.0.0.1", Side.EITHER, false),
+                FlowFilter.ALL.address("2001:db8::1", Side.SRC, false),
+                FlowFilter.ALL.address("10.0.0.2", Side.EITHER, true).verdict(Flow.DROP, false),
+                FlowFilter.ALL.address("10.9.3.1", Side.DST, false),
+                FlowFilter.ALL.address("10.9.17.1", Side.EITHER, false).box("c"),
+                FlowFilter.ALL.address("10.9.5.1", Side.EITHER, false).between(T0 + 100_000, T0 + 400_000),
+                FlowFilter.ALL.address("10.99.99.99", Side.EITHER, false),
+                FlowFilter.ALL.address("10.7.7.7", Side.EITHER, false),
+                FlowFilter.ALL.port(22, Side.SRC, false).proto(6, false),
+                FlowFilter.ALL.port(53, Side.EITHER, true).box("b"),
+                FlowFilter.ALL.iface("wan0", true).rule(3, false),
+                FlowFilter.ALL.verdict(Flow.ACCEPT, true).between(T0 + 100_000, T0 + 200_000),
+                FlowFilter.ALL.since(T0 + 590_000));
+        for (FlowFilter f : filters) {
+            List<Flow> want = rows.stream().filter(model(f)).sorted(NEWEST).toList();
+            // Small pages where the host index chooses the blocks: many cursors, many index lookups.
+            int[] sizes = f.address().filter(m -> !m.negated()).isPresent() ? new int[] {97, 23} : new int[] {97};
+            for (int size : sizes) {
                 List<Flow> got = new ArrayList<>();
                 Optional<Cursor> after = Optional.empty();
                 int pages = 0;
                 do {
-                    FlowPage p = store.newest(f, after, 97);
+                    FlowPage p = store.newest(f, after, size);
                     got.addAll(p.rows());
                     after = p.next();
-                    assertTrue(++pages < 200, "paging ends");
+                    assertTrue(++pages < 2000, "paging ends");
                 } while (after.isPresent());
-                assertEquals(want, got, "newest-first pages for " + f);
+                assertEquals(want, got, "newest-first pages of " + size + " for " + f);
             }
+        }
+    }
 
-            long from = T0 + 50_000, to = T0 + 400_000;
+    /**
+     * Top talkers, drops per minute and traffic per rule on the whole span, on windows whose
+     * edges are record times (inclusive start, exclusive end), minute boundaries and random
+     * points, each against sums over the list.
+     */
+    static void aggregatesAgree(FlowStore store, List<Flow> rows, SplittableRandom r, int windows) throws Exception {
+        List<long[]> ws = new ArrayList<>();
+        ws.add(new long[] {T0 - 1, T0 + 600_001});
+        ws.add(new long[] {T0 + 60_000, T0 + 540_000});
+        for (int i = 0; i < windows; i++) {
+            long a = T0 + r.nextLong(600_000), b = T0 + r.nextLong(600_000);
+            if (!rows.isEmpty() && r.nextBoolean()) a = rows.get(r.nextInt(rows.size())).timeMs();
+            if (!rows.isEmpty() && r.nextBoolean()) b = rows.get(r.nextInt(rows.size())).timeMs();
+            ws.add(new long[] {Math.min(a, b), Math.max(a, b) + 1});
+        }
+        for (long[] w : ws) {
+            long from = w[0], to = w[1];
             Map<String, long[]> talkers = new HashMap<>();
             Map<Long, long[]> rules = new HashMap<>();
             Map<Long, long[]> minutes = new TreeMap<>();
@@ -116,35 +207,21 @@ class BlockStoreTest {
                 m[0] += f.packets();
                 if (f.verdict() != Flow.ACCEPT) m[1] += f.packets();
             }
-            List<Talker> wantTalkers = talkers.entrySet().stream()
-                    .map(e -> new Talker(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
-                    .sorted(Comparator.comparingLong(Talker::bytes).reversed().thenComparing(Comparator.comparingLong(Talker::packets).reversed())
-                            .thenComparing(Talker::address)).limit(4).toList();
-            assertEquals(wantTalkers, store.topTalkers(from, to, 4));
-            assertEquals(rules.size(), store.perRule(from, to).size());
-            for (RuleTraffic t : store.perRule(from, to)) {
-                long[] u = rules.get(t.ruleId());
-                assertEquals(new RuleTraffic(t.ruleId(), u[0], u[1], u[2], u[3]), t);
+            String where = "window [" + (from - T0) + ", " + (to - T0) + ")";
+            for (int n : new int[] {4, 100}) {
+                List<Talker> wantTalkers = talkers.entrySet().stream()
+                        .map(e -> new Talker(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+                        .sorted(Comparator.comparingLong(Talker::bytes).reversed().thenComparing(Comparator.comparingLong(Talker::packets).reversed())
+                                .thenComparing(Talker::address)).limit(n).toList();
+                assertEquals(wantTalkers, store.topTalkers(from, to, n), "top " + n + " talkers, " + where);
             }
+            List<RuleTraffic> wantRules = rules.entrySet().stream()
+                    .map(e -> new RuleTraffic(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]))
+                    .sorted(Comparator.comparingLong(RuleTraffic::packets).reversed().thenComparingLong(RuleTraffic::ruleId)).toList();
+            assertEquals(wantRules, store.perRule(from, to), "per rule, " + where);
             List<DropMinute> wantMinutes = new ArrayList<>();
             minutes.forEach((m, t) -> wantMinutes.add(new DropMinute(m * 60_000, t[0], t[1])));
-            assertEquals(wantMinutes, store.dropsPerMinute(from, to));
-
-            // Retention: by age, then by size, oldest first in viewer order across the boxes.
-            long cutoff = T0 + 123_456;
-            long old = rows.stream().filter(f -> f.timeMs() < cutoff).count();
-            assertEquals(old, store.deleteOlderThan(cutoff));
-            List<Flow> left = rows.stream().filter(f -> f.timeMs() >= cutoff).sorted(NEWEST).toList();
-            assertEquals(left.size(), store.count());
-            assertEquals(left.size() - 1000, store.keepNewest(1000));
-            List<Flow> kept = new ArrayList<>();
-            Optional<Cursor> after = Optional.empty();
-            do {
-                FlowPage p = store.newest(FlowFilter.ALL, after, 500);
-                kept.addAll(p.rows());
-                after = p.next();
-            } while (after.isPresent());
-            assertEquals(left.subList(0, 1000), kept);
+            assertEquals(wantMinutes, store.dropsPerMinute(from, to), "drops per minute, " + where);
         }
     }
 
@@ -209,6 +286,39 @@ class BlockStoreTest {
         e = assertThrows(IllegalStateException.class, () -> FlowBlock.decode("edge", row.firstSeq(), row.minTime(), version));
         assertTrue(e.getMessage().contains("unknown block version 9"), e.getMessage());
         assertArrayEquals(row.data(), FlowBlock.encode(flows).data(), "encoding is deterministic");
+    }
+
+    @Test void aDatabaseWrittenBeforeRollupsGetsThemOnOpen() throws Exception {
+        String url = FlowStore.h2Url(dir.resolve("v5"));
+        Flyway.configure().dataSource(url, "", "").locations("classpath:db/migration").javaMigrations(new V4__Flows_into_blocks())
+                .target("5").load().migrate();
+        SplittableRandom r = new SplittableRandom(12);
+        List<Flow> flows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, "", "")) {
+            try (var st = c.createStatement()) {
+                st.executeUpdate("UPDATE flow_rollup_levels SET seq_shift = 6 WHERE lvl = 0");
+                st.executeUpdate("UPDATE flow_rollup_levels SET seq_shift = 8 WHERE lvl = 1");
+            }
+            // Blocks as the store wrote them before rollups: 100 records each, across range boundaries.
+            for (String box : List.of("x", "y")) {
+                List<Flow> one = new ArrayList<>();
+                for (long seq = 1; seq <= 700; seq++) one.add(inOrder(r, random(r, box, seq), 750));
+                for (int i = 0; i < one.size(); i += 100) FlowStore.writeBlock(c, FlowBlock.encode(one.subList(i, Math.min(one.size(), i + 100))));
+                flows.addAll(one);
+            }
+        }
+        try (FlowStore store = FlowStore.open(url, "", "")) {
+            assertEquals(1400, store.count());
+            assertEquals(2 * (700 / 64), store.rollupRows(0), "every range each box moved past");
+            assertEquals(2 * (700 / 256), store.rollupRows(1));
+            pagesAgree(store, flows);
+            aggregatesAgree(store, flows, r, 10);
+        }
+        try (Connection c = DriverManager.getConnection(url, "", "");
+             var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM flow_blocks WHERE first_seq / 64 <> last_seq / 64")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "no block crosses a range boundary after the migration");
+        }
     }
 
     @Test void aVersionOneDatabaseKeepsItsRecordsThroughTheMigration() throws Exception {

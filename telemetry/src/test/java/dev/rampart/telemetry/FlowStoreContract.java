@@ -41,6 +41,12 @@ abstract class FlowStoreContract {
             // Same time as b1#4: the tie is broken by box, then seq.
             row("b2", 1, 62_000, Flow.ACCEPT, 17, "10.0.0.3", 123, "10.0.0.4", 123, "eth0", 7, 2, 200));
 
+    /**
+     * Rollup ranges of 4 and 8 sequence numbers, so that b1#1..3 are rolled up (b1 has moved
+     * past 3) and every aggregate below reads a rollup as well as blocks.
+     */
+    static final int[] SMALL_LEVELS = {2, 3};
+
     FlowStore store;
 
     abstract FlowStore freshStore() throws Exception;
@@ -131,6 +137,7 @@ abstract class FlowStoreContract {
     @Test void topTalkersByBytesInTheWindow() throws Exception {
         assertEquals(List.of(new Talker("10.0.0.2", 1, 20, 3000), new Talker("10.0.0.1", 2, 13, 1180),
                 new Talker("10.0.0.3", 2, 7, 700)), store.topTalkers(T0, T0 + 180_000, 3));
+        assertEquals(1, store.rollupsUsed(T0, T0 + 180_000), "b1#1..3 are read from their rollup");
         assertEquals(List.of(new Talker("10.0.0.1", 1, 10, 1000), new Talker("10.0.0.3", 1, 5, 500)),
                 store.topTalkers(T0, T0 + 60_000, 10));
     }

@@ -18,7 +18,7 @@ class H2FlowStoreTest extends FlowStoreContract {
     @TempDir Path dir;
 
     @Override FlowStore freshStore() throws Exception {
-        return FlowStore.open(FlowStore.h2Url(dir.resolve("flows")), "", "");
+        return FlowStore.open(FlowStore.h2Url(dir.resolve("flows")), "", "", SMALL_LEVELS);
     }
 
     @Test void dataSurvivesReopeningAndTheMigrationRunsOnce() throws Exception {

@@ -3,6 +3,7 @@ package dev.rampart.telemetry;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The same contract against a real PostgreSQL server that the test starts and removes. */
 class PostgresFlowStoreTest extends FlowStoreContract {
@@ -17,6 +18,12 @@ class PostgresFlowStoreTest extends FlowStoreContract {
     }
 
     @Override FlowStore freshStore() throws Exception {
-        return FlowStore.open(server.newDatabase(), "postgres", "");
+        return FlowStore.open(server.newDatabase(), "postgres", "", SMALL_LEVELS);
+    }
+
+    @Test void randomDataAgreesWithAPlainList() throws Exception {
+        try (FlowStore s = FlowStore.open(server.newDatabase(), "postgres", "", BlockStoreTest.SMALL_LEVELS)) {
+            BlockStoreTest.agreesWithModel(s, 400, 6);
+        }
     }
 }
