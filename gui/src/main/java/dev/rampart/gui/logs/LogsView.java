@@ -12,10 +12,6 @@ import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
-import javafx.scene.chart.BarChart;
-import javafx.scene.chart.LineChart;
-import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
@@ -47,13 +43,10 @@ public final class LogsView {
     @FXML private ToggleButton pauseButton;
     @FXML private Button makeRuleButton;
     @FXML private TableView<Flow> flowTable;
-    @FXML private LineChart<Number, Number> rateChart;
-    @FXML private NumberAxis rateX;
-    @FXML private BarChart<Number, String> talkerChart;
+    @FXML private javafx.scene.layout.VBox charts;
 
-    private final XYChart.Series<Number, Number> totalSeries = new XYChart.Series<>();
-    private final XYChart.Series<Number, Number> deniedSeries = new XYChart.Series<>();
-    private final XYChart.Series<Number, String> talkerSeries = new XYChart.Series<>();
+    private final RateCharts.Rates rateChart = new RateCharts.Rates();
+    private final RateCharts.Talkers talkerChart = new RateCharts.Talkers();
 
     public LogsView(LogsViewModel vm) { this.vm = vm; }
 
@@ -108,17 +101,13 @@ public final class LogsView {
             }
         });
 
-        totalSeries.setName("records/s");
-        deniedSeries.setName("denied/s");
-        rateChart.getData().add(totalSeries);
-        rateChart.getData().add(deniedSeries);
-        rateChart.setAnimated(false);
-        rateChart.setCreateSymbols(false);
-        talkerSeries.setName("records in the last minute, by source");
-        talkerChart.getData().add(talkerSeries);
-        talkerChart.setAnimated(false);
-        vm.seconds().addListener((ListChangeListener<LogsViewModel.Second>) c -> redrawRates());
-        vm.talkers().addListener((ListChangeListener<Talker>) c -> redrawTalkers());
+        rateChart.setId("rateChart");
+        talkerChart.setId("talkerChart");
+        javafx.scene.layout.VBox.setVgrow(rateChart, javafx.scene.layout.Priority.ALWAYS);
+        javafx.scene.layout.VBox.setVgrow(talkerChart, javafx.scene.layout.Priority.ALWAYS);
+        charts.getChildren().setAll(rateChart, talkerChart);
+        vm.seconds().addListener((ListChangeListener<LogsViewModel.Second>) c -> rateChart.show(vm.seconds()));
+        vm.talkers().addListener((ListChangeListener<Talker>) c -> talkerChart.show(vm.talkers()));
     }
 
     private void column(String title, double width, Function<Flow, String> value, LogsViewModel.Field field) {
@@ -183,33 +172,6 @@ public final class LogsView {
             super.updateItem(s, empty);
             setText(empty ? null : s);
         }
-    }
-
-    private void redrawRates() {
-        List<LogsViewModel.Second> s = vm.seconds();
-        if (s.isEmpty()) {
-            totalSeries.getData().clear();
-            deniedSeries.getData().clear();
-            return;
-        }
-        long last = s.get(s.size() - 1).second();
-        List<XYChart.Data<Number, Number>> t = new ArrayList<>(), d = new ArrayList<>();
-        for (LogsViewModel.Second x : s) {
-            // The newest second is still filling up; plotting it would show a false dip.
-            if (x.second() == last && s.size() > 1) continue;
-            t.add(new XYChart.Data<>(x.second() - last, x.total()));
-            d.add(new XYChart.Data<>(x.second() - last, x.denied()));
-        }
-        totalSeries.getData().setAll(t);
-        deniedSeries.getData().setAll(d);
-    }
-
-    private void redrawTalkers() {
-        List<XYChart.Data<Number, String>> bars = new ArrayList<>();
-        List<Talker> top = vm.talkers();
-        // Bottom to top on the category axis: the biggest talker goes last so that it is drawn at the top.
-        for (int i = top.size() - 1; i >= 0; i--) bars.add(new XYChart.Data<>(top.get(i).flows(), top.get(i).address()));
-        talkerSeries.getData().setAll(bars);
     }
 
     private void fillSavedFilters() {
