@@ -12,11 +12,12 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * The live log's records and counts, worked on away from the UI thread: a ring of the newest
- * records (a fixed array, so a busy box costs no allocation per record beyond the record itself),
- * the filtered newest-first copy the table shows, and the last minute's counts for the charts.
- * The UI thread only ever receives finished {@link Snapshot}s. Methods are synchronized so that
- * correctness does not depend on the task runner having a single worker.
+ * The live log's records and counts, kept away from the UI thread: a ring of the newest records
+ * (a fixed array), the filtered newest-first copy the table shows, and the last minute's counts
+ * for the charts. Records go into the ring as they arrive, on the link's thread, so memory stays
+ * bounded by the ring however far behind the UI falls; a worker makes {@link Snapshot}s, and the UI
+ * thread only ever receives finished ones. Methods are synchronized: the link's thread and the
+ * worker meet here, for the microseconds a record takes or the millisecond a snapshot takes.
  */
 final class LiveLog {
     /** What the UI shows after one batch: swapped in whole. */
@@ -51,27 +52,37 @@ final class LiveLog {
 
     /** Records in the order the box numbered them (oldest first). */
     synchronized void take(List<Flow> oldestFirst) {
-        for (Flow f : oldestFirst) {
-            ring[next] = f;
-            next = next + 1 == capacity ? 0 : next + 1;
-            if (size < capacity) size++;
-        }
-        received += oldestFirst.size();
+        for (Flow f : oldestFirst) put(f);
+        count(oldestFirst);
+    }
+
+    synchronized void take(Flow f) {
+        put(f);
+        count(List.of(f));
+    }
+
+    private void put(Flow f) {
+        ring[next] = f;
+        next = next + 1 == capacity ? 0 : next + 1;
+        if (size < capacity) size++;
+        received++;
         if (frozen == null) {
-            sinceSnapshot.addAll(oldestFirst);
+            sinceSnapshot.add(f);
             // More new records than the table holds: every row changes anyway.
             if (sinceSnapshot.size() > capacity) {
                 sinceSnapshot.clear();
                 wholeChange = true;
             }
         }
-        count(oldestFirst);
     }
 
+    /** Freezes what the table showed: records that arrived since the last snapshot count as held. */
     synchronized void pause() {
         if (frozen != null) return;
-        frozen = newestFirst(null);
-        receivedAtPause = received;
+        int unseen = wholeChange ? 0 : sinceSnapshot.size();
+        Flow[] all = newestFirst(null);
+        frozen = java.util.Arrays.copyOfRange(all, Math.min(unseen, all.length), all.length);
+        receivedAtPause = received - unseen;
         sinceSnapshot.clear();
     }
 
@@ -110,6 +121,8 @@ final class LiveLog {
 
     /** Newest first, unfiltered (tests and the benchmark). */
     synchronized List<Flow> kept() { return List.of(newestFirst(null)); }
+
+    synchronized long received() { return received; }
 
     private Flow[] newestFirst(Predicate<Flow> filter) {
         Flow[] out = new Flow[size];

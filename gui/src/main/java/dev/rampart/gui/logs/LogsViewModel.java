@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
@@ -35,10 +34,11 @@ import javafx.collections.ObservableList;
  * name; per-second totals and denials and the top talkers of the last minute; rules made from
  * records; and, after a reconnect to the same box, the records sent while disconnected.
  *
- * <p>Records arrive on the link's thread into a queue. Every {@link #PUMP} a worker takes them
- * into a ring of the newest records, filters and counts there, and hands the UI thread a finished
- * array that it swaps into the table with one change: a busy box or a new filter over 20,000
- * records costs the UI thread the same few microseconds as a quiet one.
+ * <p>Records go into a ring of the newest ones on the link's thread as they arrive (memory stays
+ * bounded however busy the box and however slow the UI). Every {@link #PUMP} a worker filters the
+ * ring and hands the UI thread a finished array that it swaps into the table with one change: a
+ * busy box or a new filter over 20,000 records costs the UI thread the same few microseconds as a
+ * quiet one.
  *
  * <p>When the box keeps a spool (its records are numbered, docs/protocol.md section 9) the log
  * subscribes with "records since N". Reconnected to the same spool, it asks for the numbers after
@@ -147,15 +147,13 @@ public final class LogsViewModel {
 
     // ---- the stream -------------------------------------------------------------------------
 
-    /** One box's records: the ring, what arrived and is not yet taken in, and where its numbering stands. */
+    /** One box's records: the ring, lost ranges not yet shown, and where its numbering stands. */
     private final class Log {
         final String name;
         /** The box's spool, when it has one: a reconnect to the same spool catches up. */
         final Long spoolId;
         final LiveLog live = new LiveLog(capacity);
-        final ConcurrentLinkedQueue<Flow> inbox = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<BoxConnection.Loss> losses = new ConcurrentLinkedQueue<>();
-        final AtomicInteger inboxSize = new AtomicInteger();
         /** The number after the last one received (in a record or a lost range); -1 before any. */
         volatile long nextSeq = -1;
         long lost;
@@ -235,7 +233,7 @@ public final class LogsViewModel {
             Log l = new Log(s.name, null);
             AutoCloseable h = s.box.subscribe(r -> {
                 if (!s.current) return;
-                offer(l, s, r);
+                l.live.take(Flow.of(s.name, r));
                 l.nextSeq = r.seq() + 1;
             });
             return new Opened(l, h, true, "");
@@ -256,13 +254,17 @@ public final class LogsViewModel {
         Box.SpoolSubscription sub = s.box.subscribeFrom(from, new BoxConnection.SpoolListener() {
             @Override public void records(List<FlowRecord> batch) {
                 if (!s.current) return;
+                List<Flow> in = new ArrayList<>(batch.size());
+                long after = l.nextSeq;
                 for (FlowRecord r : batch) {
                     // A number is delivered once per subscription; this guards the seam between two.
-                    if (r.seq() < l.nextSeq) continue;
-                    offer(l, s, r);
-                    // After the record is queued: a worker that read this number finds the record.
-                    l.nextSeq = r.seq() + 1;
+                    if (r.seq() < after) continue;
+                    in.add(Flow.of(s.name, r));
+                    after = r.seq() + 1;
                 }
+                l.live.take(in);
+                // After the records are in: a worker that read this number finds them.
+                l.nextSeq = after;
             }
 
             @Override public void loss(BoxConnection.Loss loss) {
@@ -282,11 +284,6 @@ public final class LogsViewModel {
             if (missed == 0) l.catchUpFrom = -1;
         }
         return new Opened(l, sub.handle(), !same, notice);
-    }
-
-    private void offer(Log l, Stream s, FlowRecord r) {
-        l.inbox.add(Flow.of(s.name, r));
-        l.inboxSize.incrementAndGet();
     }
 
     /** {@code now}: the number after the last one taken in. */
@@ -323,15 +320,15 @@ public final class LogsViewModel {
         });
     }
 
-    /** Takes what arrived since the last batch into the table (or holds it while paused) and the charts. */
+    /** Shows what arrived since the last batch (or holds it while paused), as the pump does. */
     public void drain() {
         working = false;
         refresh(false);
     }
 
     /**
-     * Sends the worker to take in what arrived and make the next table contents. {@code whole}: the
-     * filter or the pause changed, so the answer must come even if a batch is under way.
+     * Sends the worker to make the next table contents from the ring. {@code whole}: the filter or
+     * the pause changed, so the answer must come even if a batch is under way.
      */
     private void refresh(boolean whole) {
         Log l = log;
@@ -357,16 +354,10 @@ public final class LogsViewModel {
     /** On the worker. */
     private static Batch batch(Log l, Predicate<Flow> p, boolean hold, boolean whole) {
         long upTo = l.nextSeq;
-        List<Flow> in = new ArrayList<>();
-        for (Flow f; (f = l.inbox.poll()) != null; ) {
-            l.inboxSize.decrementAndGet();
-            in.add(f);
-        }
         List<BoxConnection.Loss> lost = new ArrayList<>();
         for (BoxConnection.Loss x; (x = l.losses.poll()) != null; ) lost.add(x);
         if (hold) l.live.pause();
         else l.live.resume();
-        l.live.take(in);
         return new Batch(l.live.snapshot(p, whole), lost, upTo);
     }
 
@@ -548,6 +539,4 @@ public final class LogsViewModel {
     /** Record numbers the box reported lost since this log began (spool full, deleted, corrupt, missing). */
     public long lostOnBox() { return log == null ? 0 : log.lost; }
 
-    /** Records received but not yet taken in (for tests and the benchmark). */
-    public int inboxSize() { return log == null ? 0 : log.inboxSize.get(); }
 }

@@ -257,5 +257,7 @@ class LogsViewModelTest {
         assertEquals("not an IP address: 'fw1'", assertThrows(IllegalArgumentException.class, () -> FilterQuery.parse("host fw1")).getMessage());
         assertEquals("'port' needs a value", assertThrows(IllegalArgumentException.class, () -> FilterQuery.parse("port")).getMessage());
         assertEquals("port '99999': give a number 0-65535", assertThrows(IllegalArgumentException.class, () -> FilterQuery.parse("port 99999")).getMessage());
+        FilterQuery.PROTOS.forEach((name, number) -> assertEquals(name, FilterQuery.protoName(number), "the name the filter line takes"));
+        assertEquals("47", FilterQuery.protoName(47));
     }
 }
