@@ -163,13 +163,13 @@ final class LiveLog {
         }
         // Counts, not records, are kept for the window: at 5,000 records/s a minute of records would
         // outweigh the table itself.
+        // The charts move in whole seconds: expiring and redrawing once per second of records is enough.
+        if (newest / 1000 == chartsDrawnAt) return;
         long cutoff = newest / 1000 - LogsViewModel.WINDOW_SECONDS;
         for (var old = perSecond.headMap(cutoff, true).entrySet().iterator(); old.hasNext(); ) {
             old.next().getValue().bySource.forEach((src, n) -> bySource.computeIfPresent(src, (k, v) -> v - n == 0 ? null : v - n));
             old.remove();
         }
-        // The charts move in whole seconds: redrawing them once per second of records is enough.
-        if (newest / 1000 == chartsDrawnAt) return;
         chartsDrawnAt = newest / 1000;
         List<LogsViewModel.Second> s = new ArrayList<>(perSecond.size());
         perSecond.forEach((sec, b) -> s.add(new LogsViewModel.Second(sec, b.total, b.denied)));
