@@ -76,12 +76,15 @@ final class LiveLog {
         }
     }
 
-    /** Freezes what the table showed: records that arrived since the last snapshot count as held. */
-    synchronized void pause() {
+    /**
+     * Freezes what the table shows: the records up to the {@code shownUpTo}-th received (the
+     * snapshot on screen); later ones count as held.
+     */
+    synchronized void pause(long shownUpTo) {
         if (frozen != null) return;
-        int unseen = wholeChange ? 0 : sinceSnapshot.size();
+        int unseen = (int) Math.max(0, Math.min(size, received - shownUpTo));
         Flow[] all = newestFirst(null);
-        frozen = java.util.Arrays.copyOfRange(all, Math.min(unseen, all.length), all.length);
+        frozen = java.util.Arrays.copyOfRange(all, unseen, all.length);
         receivedAtPause = received - unseen;
         sinceSnapshot.clear();
     }
@@ -101,6 +104,8 @@ final class LiveLog {
         long dropped = droppedWhilePaused;
         if (frozen != null) {
             shown = filter == null ? frozen : keep(frozen, filter);
+            // Unless the filter changed, the rows are those on screen: the table checks and keeps them.
+            if (!filterChanged) newOnTop = 0;
             long since = received - receivedAtPause;
             held = (int) Math.min(since, capacity);
             dropped += Math.max(0, since - capacity);

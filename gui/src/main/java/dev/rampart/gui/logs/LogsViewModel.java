@@ -88,7 +88,8 @@ public final class LogsViewModel {
     private Stream stream;
     private TaskRunner.Cancellable pump;
     private boolean working;
-    private long requested, applied;
+    /** Results of requests older than {@code acceptFrom} are dropped: the pause or filter changed since. */
+    private long requested, applied, acceptFrom;
     private LiveLog.Snapshot last;
 
     public LogsViewModel(TaskRunner tasks, ObservableValue<Box> boxes, LongFunction<String> ruleNames,
@@ -336,10 +337,13 @@ public final class LogsViewModel {
         Predicate<Flow> p = predicate;
         boolean hold = paused.get();
         long version = ++requested;
+        if (whole) acceptFrom = version;
+        // What is on screen when the pause begins is what stays.
+        long shownUpTo = last == null ? 0 : last.received();
         working = true;
-        work.submit(() -> batch(l, p, hold, whole), b -> {
+        work.submit(() -> batch(l, p, hold, whole, shownUpTo), b -> {
             if (version == requested) working = false;
-            if (l != log || version < applied) return;
+            if (l != log || version < applied || version < acceptFrom) return;
             applied = version;
             apply(l, b);
         }, err -> {
@@ -352,11 +356,11 @@ public final class LogsViewModel {
     private record Batch(LiveLog.Snapshot snapshot, List<BoxConnection.Loss> losses, long upTo) {}
 
     /** On the worker. */
-    private static Batch batch(Log l, Predicate<Flow> p, boolean hold, boolean whole) {
+    private static Batch batch(Log l, Predicate<Flow> p, boolean hold, boolean whole, long shownUpTo) {
         long upTo = l.nextSeq;
         List<BoxConnection.Loss> lost = new ArrayList<>();
         for (BoxConnection.Loss x; (x = l.losses.poll()) != null; ) lost.add(x);
-        if (hold) l.live.pause();
+        if (hold) l.live.pause(shownUpTo);
         else l.live.resume();
         return new Batch(l.live.snapshot(p, whole), lost, upTo);
     }
