@@ -216,20 +216,23 @@ public final class LiveLogBench {
         List<java.lang.management.GarbageCollectorMXBean> gcs = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
         long[] before = gcs.stream().mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).toArray();
         System.gc();
+        // The full collection is the last one to end (a young one may run first; both list every pool).
+        com.sun.management.GcInfo full = null;
         for (int i = 0; i < gcs.size(); i++) {
-            // The collector of the old generation ran the full collection.
-            if (gcs.get(i).getCollectionCount() == before[i]
-                    || java.util.Arrays.stream(gcs.get(i).getMemoryPoolNames()).noneMatch(n -> n.contains("Old") || n.contains("Tenured")))
+            if (gcs.get(i).getCollectionCount() == before[i] || !(gcs.get(i) instanceof com.sun.management.GarbageCollectorMXBean g))
                 continue;
-            if (!(gcs.get(i) instanceof com.sun.management.GarbageCollectorMXBean g) || g.getLastGcInfo() == null) continue;
-            long live = 0;
-            for (var e : g.getLastGcInfo().getMemoryUsageAfterGc().entrySet())
-                if (!e.getKey().contains("Metaspace") && !e.getKey().contains("Code") && !e.getKey().contains("Class"))
-                    live += e.getValue().getUsed();
-            return live;
+            com.sun.management.GcInfo info = g.getLastGcInfo();
+            if (info != null && (full == null || info.getEndTime() > full.getEndTime())) full = info;
         }
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
+        if (full == null) {
+            Runtime rt = Runtime.getRuntime();
+            return rt.totalMemory() - rt.freeMemory();
+        }
+        long live = 0;
+        for (var e : full.getMemoryUsageAfterGc().entrySet())
+            if (!e.getKey().contains("Metaspace") && !e.getKey().contains("Code") && !e.getKey().contains("Class"))
+                live += e.getValue().getUsed();
+        return live;
     }
 
     static jdk.jfr.Recording startProfile() {

@@ -247,6 +247,28 @@ class LogsViewModelTest {
     }
 
     @Test
+    void aPauseKeepsTheRowsOnScreenEvenWithAnUpdateOnTheWay() {
+        HeldWork worker = new HeldWork();
+        FakeBox b = new FakeBox();
+        LogsViewModel v = new LogsViewModel(tasks, worker, new SimpleObjectProperty<>(b), id -> null, r -> { }, 5,
+                FilterStore.inMemory());
+        for (int i = 1; i <= 2; i++) b.sink.accept(new FlowRecord(i, 1000, 1, 0, 6, v4(10, 0, 0, i), v4(1, 1, 1, 1), 4000, 443, 0, 1));
+        v.drain();
+        worker.runAll();
+        assertEquals(List.of(2L, 1L), v.shown().stream().map(Flow::seq).toList());
+        b.sink.accept(new FlowRecord(3, 1000, 1, 0, 6, v4(10, 0, 0, 3), v4(1, 1, 1, 1), 4000, 443, 0, 1));
+        v.drain(); // an update with record 3 is on its way when the user pauses
+        v.pausedProperty().set(true);
+        b.sink.accept(new FlowRecord(4, 1000, 1, 0, 6, v4(10, 0, 0, 4), v4(1, 1, 1, 1), 4000, 443, 0, 1));
+        worker.runAll();
+        assertEquals(List.of(2L, 1L), v.shown().stream().map(Flow::seq).toList(), "what was on screen at the click stays");
+        assertTrue(v.statusProperty().get().contains("PAUSED, 2 new records held"), v.statusProperty().get());
+        v.pausedProperty().set(false);
+        worker.runAll();
+        assertEquals(List.of(4L, 3L, 2L, 1L), v.shown().stream().map(Flow::seq).toList());
+    }
+
+    @Test
     void theFilterLineIsTheTelemetryModulesFlowFilter() {
         FlowFilter f = FilterQuery.parse("!host ::0001 sport 53 proto udp");
         assertEquals("0:0:0:0:0:0:0:1", f.address().orElseThrow().value());
