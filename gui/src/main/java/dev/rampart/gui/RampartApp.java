@@ -10,6 +10,7 @@ import dev.rampart.gui.deploy.DeployView;
 import dev.rampart.gui.deploy.DeployViewModel;
 import dev.rampart.gui.deploy.FileDeployedSources;
 import dev.rampart.gui.editor.EditorViewModel;
+import dev.rampart.gui.logs.FileFilterStore;
 import dev.rampart.gui.logs.LogsView;
 import dev.rampart.gui.logs.LogsViewModel;
 import dev.rampart.gui.service.DiskFileAccess;
@@ -49,7 +50,7 @@ public class RampartApp extends Application {
 
     private final Path initialFile;
     private final Path configDir;
-    private FxTaskRunner tasks, boxTasks, traceTasks;
+    private FxTaskRunner tasks, boxTasks, traceTasks, logTasks;
     private EditorViewModel editor;
     private SimulationViewModel simulation;
     private CaptureViewModel capture;
@@ -90,10 +91,12 @@ public class RampartApp extends Application {
         deploy = new DeployViewModel(boxTasks, connection, editor.analysisProperty(), new FileDeployedSources(config.resolve("deployed")));
         editor.hitsProperty().bind(deploy.hitsProperty());
         // The editor's status line says why when the rule cannot go in; either way the Policy tab shows it.
-        logs = new LogsViewModel(boxTasks, connection.boxProperty(), editor::ruleName, r -> {
+        // The live log filters and counts on a thread of its own: a slow box request must not hold up its table.
+        logTasks = new FxTaskRunner("rampart-log");
+        logs = new LogsViewModel(boxTasks, logTasks, connection.boxProperty(), editor::ruleName, r -> {
             editor.insertRule(r.hook(), r.line(), r.before());
             mainView.showTab("policy");
-        }, LOG_CAPACITY);
+        }, LOG_CAPACITY, new FileFilterStore(config.resolve("log-filters.properties")));
         Theme theme = new Theme();
 
         Map<Class<?>, Supplier<Object>> controllers = Map.of(
@@ -153,6 +156,7 @@ public class RampartApp extends Application {
         if (tasks != null) tasks.close();
         if (boxTasks != null) boxTasks.close();
         if (traceTasks != null) traceTasks.close();
+        if (logTasks != null) logTasks.close();
     }
 
     public EditorViewModel editor() { return editor; }

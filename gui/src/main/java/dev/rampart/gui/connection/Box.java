@@ -38,5 +38,17 @@ public interface Box extends AutoCloseable {
     /** Flow records until the handle is closed; {@code sink} is called on a link thread. */
     AutoCloseable subscribe(Consumer<FlowRecord> sink) throws BoxException;
 
+    /**
+     * The box's numbered records from {@code fromSeq} on, every number once, as a record or inside
+     * a lost range (docs/protocol.md section 9), until the handle is closed; {@code listener} is
+     * called on a link thread. Boxes whose agent keeps no spool refuse.
+     */
+    default SpoolSubscription subscribeFrom(long fromSeq, BoxConnection.SpoolListener listener) throws BoxException {
+        throw new BoxException(describe() + " does not offer records since N");
+    }
+
+    /** Where the box's spool stood when a {@link #subscribeFrom} began, and the handle that ends it. */
+    record SpoolSubscription(BoxConnection.SpoolPosition position, AutoCloseable handle) {}
+
     @Override void close();
 }

@@ -165,6 +165,11 @@ public final class LinkConnector implements Connector {
 
         @Override public long rollback() throws BoxException { return c.rollback(); }
         @Override public AutoCloseable subscribe(Consumer<FlowRecord> sink) throws BoxException { return c.subscribe(sink); }
+
+        @Override
+        public SpoolSubscription subscribeFrom(long fromSeq, BoxConnection.SpoolListener listener) throws BoxException {
+            return new SpoolSubscription(c.subscribeFrom(fromSeq, listener), c::unsubscribe);
+        }
         @Override public void close() { c.close(); }
     }
 }

@@ -139,7 +139,14 @@ public final class FilterQuery {
         return IrRule.numericIdOf(v);
     }
 
+    /** Called for every visible Proto cell on every table update: a switch, not a search of {@link #PROTOS}. */
     public static String protoName(int p) {
-        return PROTOS.entrySet().stream().filter(e -> e.getValue() == p).map(Map.Entry::getKey).findFirst().orElse(String.valueOf(p));
+        return switch (p) {
+            case 1 -> "icmp";
+            case 6 -> "tcp";
+            case 17 -> "udp";
+            case 58 -> "icmpv6";
+            default -> String.valueOf(p);
+        };
     }
 }

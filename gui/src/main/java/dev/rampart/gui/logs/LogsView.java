@@ -12,10 +12,6 @@ import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
-import javafx.scene.chart.BarChart;
-import javafx.scene.chart.LineChart;
-import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
@@ -41,17 +37,16 @@ public final class LogsView {
     private final LogsViewModel vm;
 
     @FXML private TextField filterField;
-    @FXML private Label filterErrorLabel, statusLabel;
+    @FXML private Label filterErrorLabel, statusLabel, noticeLabel, savedFilterLabel;
+    @FXML private javafx.scene.layout.HBox noticeBar;
+    @FXML private javafx.scene.control.ComboBox<String> savedFilterBox;
     @FXML private ToggleButton pauseButton;
     @FXML private Button makeRuleButton;
     @FXML private TableView<Flow> flowTable;
-    @FXML private LineChart<Number, Number> rateChart;
-    @FXML private NumberAxis rateX;
-    @FXML private BarChart<Number, String> talkerChart;
+    @FXML private javafx.scene.layout.VBox charts;
 
-    private final XYChart.Series<Number, Number> totalSeries = new XYChart.Series<>();
-    private final XYChart.Series<Number, Number> deniedSeries = new XYChart.Series<>();
-    private final XYChart.Series<Number, String> talkerSeries = new XYChart.Series<>();
+    private final RateCharts.Rates rateChart = new RateCharts.Rates();
+    private final RateCharts.Talkers talkerChart = new RateCharts.Talkers();
 
     public LogsView(LogsViewModel vm) { this.vm = vm; }
 
@@ -64,7 +59,29 @@ public final class LogsView {
         pauseButton.textProperty().bind(javafx.beans.binding.Bindings.when(vm.pausedProperty()).then("Resume").otherwise("Pause"));
         makeRuleButton.disableProperty().bind(flowTable.getSelectionModel().selectedItemProperty().isNull());
 
+        // The selection stays on the same record while rows arrive: a shift moves it with its row, and
+        // after a replacement (new filter, resume) it is found again by identity, or dropped.
+        Flow[] selectedBefore = {null};
+        vm.shown().addListener((ListChangeListener<Flow>) c -> selectedBefore[0] = flowTable.getSelectionModel().getSelectedItem());
         flowTable.setItems(vm.shown());
+        vm.shown().addListener((ListChangeListener<Flow>) c -> {
+            Flow keep = selectedBefore[0];
+            selectedBefore[0] = null;
+            if (keep == null || flowTable.getSelectionModel().getSelectedItem() == keep) return;
+            int at = vm.shown().indexOf(keep);
+            if (at >= 0) flowTable.getSelectionModel().clearAndSelect(at);
+            else flowTable.getSelectionModel().clearSelection();
+        });
+
+        noticeLabel.textProperty().bind(vm.noticeProperty());
+        noticeBar.visibleProperty().bind(vm.noticeProperty().isNotEmpty());
+        noticeBar.managedProperty().bind(noticeBar.visibleProperty());
+        savedFilterLabel.textProperty().bind(vm.savedFilterMessageProperty());
+        vm.savedFilters().addListener((ListChangeListener<SavedFilter>) c -> fillSavedFilters());
+        fillSavedFilters();
+        // Picking a name from the list (or typing one and pressing Enter) uses that filter.
+        savedFilterBox.setOnAction(e -> vm.savedFilters().stream().filter(f -> f.name().equals(savedFilterBox.getValue()))
+                .findFirst().ifPresent(vm::useFilter));
         column("Time", 100, f -> TIME.format(Instant.ofEpochMilli(f.timeMs())), null);
         column("Chain", 70, Flow::hookName, null);
         column("Verdict", 70, Flow::verdictName, LogsViewModel.Field.VERDICT);
@@ -84,17 +101,13 @@ public final class LogsView {
             }
         });
 
-        totalSeries.setName("records/s");
-        deniedSeries.setName("denied/s");
-        rateChart.getData().add(totalSeries);
-        rateChart.getData().add(deniedSeries);
-        rateChart.setAnimated(false);
-        rateChart.setCreateSymbols(false);
-        talkerSeries.setName("records in the last minute, by source");
-        talkerChart.getData().add(talkerSeries);
-        talkerChart.setAnimated(false);
-        vm.seconds().addListener((ListChangeListener<LogsViewModel.Second>) c -> redrawRates());
-        vm.talkers().addListener((ListChangeListener<Talker>) c -> redrawTalkers());
+        rateChart.setId("rateChart");
+        talkerChart.setId("talkerChart");
+        javafx.scene.layout.VBox.setVgrow(rateChart, javafx.scene.layout.Priority.ALWAYS);
+        javafx.scene.layout.VBox.setVgrow(talkerChart, javafx.scene.layout.Priority.ALWAYS);
+        charts.getChildren().setAll(rateChart, talkerChart);
+        vm.seconds().addListener((ListChangeListener<LogsViewModel.Second>) c -> rateChart.show(vm.seconds()));
+        vm.talkers().addListener((ListChangeListener<Talker>) c -> talkerChart.show(vm.talkers()));
     }
 
     private void column(String title, double width, Function<Flow, String> value, LogsViewModel.Field field) {
@@ -103,47 +116,56 @@ public final class LogsView {
         c.setPrefWidth(width);
         c.setSortable(false); // newest first is the point of a live log
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
-        c.setCellFactory(col -> new FlowCell(field));
+        // One tooltip and one menu per column, shared by its cells: cells are made as the table scrolls.
+        Tooltip tip = field == null ? null : new Tooltip("Click: show only this value. Alt+click: hide it.");
+        ContextMenu menu = menu(field);
+        c.setCellFactory(col -> new FlowCell(field, tip, menu));
         flowTable.getColumns().add(c);
     }
 
+    /** The record whose cell was right-clicked: records keep arriving while the menu is open, and rows move. */
+    private Flow menuFlow;
+
+    private ContextMenu menu(LogsViewModel.Field field) {
+        List<MenuItem> items = new ArrayList<>();
+        if (field != null) {
+            MenuItem on = new MenuItem("Filter on this value");
+            on.setOnAction(e -> withFlow(f -> vm.filterOn(f, field, false)));
+            MenuItem off = new MenuItem("Filter out this value");
+            off.setOnAction(e -> withFlow(f -> vm.filterOn(f, field, true)));
+            items.add(on);
+            items.add(off);
+        }
+        if (field == LogsViewModel.Field.SRC || field == LogsViewModel.Field.DST) {
+            MenuItem host = new MenuItem("Either side is this host");
+            host.setOnAction(e -> withFlow(f -> vm.filterOnHost(field == LogsViewModel.Field.SRC ? f.src() : f.dst(), false)));
+            items.add(host);
+        }
+        if (!items.isEmpty()) items.add(new SeparatorMenuItem());
+        MenuItem rule = new MenuItem("Make a rule from this flow");
+        rule.setOnAction(e -> withFlow(vm::makeRule));
+        items.add(rule);
+        return new ContextMenu(items.toArray(MenuItem[]::new));
+    }
+
+    private void withFlow(java.util.function.Consumer<Flow> action) {
+        Flow f = menuFlow;
+        if (f != null) action.accept(f);
+    }
+
     private final class FlowCell extends TableCell<Flow, String> {
-        FlowCell(LogsViewModel.Field field) {
+        FlowCell(LogsViewModel.Field field, Tooltip tip, ContextMenu menu) {
             getStyleClass().add("flow-cell");
             setOnMouseClicked(e -> {
                 Flow f = getTableRow() == null ? null : getTableRow().getItem();
                 if (f == null || field == null || e.getButton() != javafx.scene.input.MouseButton.PRIMARY) return;
                 vm.filterOn(f, field, e.isAltDown());
             });
-            if (field != null) setTooltip(new Tooltip("Click: show only this value. Alt+click: hide it."));
-            setContextMenu(menu(field));
-        }
-
-        private ContextMenu menu(LogsViewModel.Field field) {
-            List<MenuItem> items = new ArrayList<>();
-            if (field != null) {
-                MenuItem on = new MenuItem("Filter on this value");
-                on.setOnAction(e -> withFlow(f -> vm.filterOn(f, field, false)));
-                MenuItem off = new MenuItem("Filter out this value");
-                off.setOnAction(e -> withFlow(f -> vm.filterOn(f, field, true)));
-                items.add(on);
-                items.add(off);
-            }
-            if (field == LogsViewModel.Field.SRC || field == LogsViewModel.Field.DST) {
-                MenuItem host = new MenuItem("Either side is this host");
-                host.setOnAction(e -> withFlow(f -> vm.filterOnHost(field == LogsViewModel.Field.SRC ? f.src() : f.dst(), false)));
-                items.add(host);
-            }
-            if (!items.isEmpty()) items.add(new SeparatorMenuItem());
-            MenuItem rule = new MenuItem("Make a rule from this flow");
-            rule.setOnAction(e -> withFlow(vm::makeRule));
-            items.add(rule);
-            return new ContextMenu(items.toArray(MenuItem[]::new));
-        }
-
-        private void withFlow(java.util.function.Consumer<Flow> action) {
-            Flow f = getTableRow() == null ? null : getTableRow().getItem();
-            if (f != null) action.accept(f);
+            if (tip != null) setTooltip(tip);
+            setContextMenu(menu);
+            // A filter runs before the control opens its menu: the menu then acts on this record.
+            addEventFilter(javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED,
+                    e -> menuFlow = getTableRow() == null ? null : getTableRow().getItem());
         }
 
         @Override protected void updateItem(String s, boolean empty) {
@@ -152,34 +174,21 @@ public final class LogsView {
         }
     }
 
-    private void redrawRates() {
-        List<LogsViewModel.Second> s = vm.seconds();
-        if (s.isEmpty()) {
-            totalSeries.getData().clear();
-            deniedSeries.getData().clear();
-            return;
-        }
-        long last = s.get(s.size() - 1).second();
-        List<XYChart.Data<Number, Number>> t = new ArrayList<>(), d = new ArrayList<>();
-        for (LogsViewModel.Second x : s) {
-            // The newest second is still filling up; plotting it would show a false dip.
-            if (x.second() == last && s.size() > 1) continue;
-            t.add(new XYChart.Data<>(x.second() - last, x.total()));
-            d.add(new XYChart.Data<>(x.second() - last, x.denied()));
-        }
-        totalSeries.getData().setAll(t);
-        deniedSeries.getData().setAll(d);
-    }
-
-    private void redrawTalkers() {
-        List<XYChart.Data<Number, String>> bars = new ArrayList<>();
-        List<Talker> top = vm.talkers();
-        // Bottom to top on the category axis: the biggest talker goes last so that it is drawn at the top.
-        for (int i = top.size() - 1; i >= 0; i--) bars.add(new XYChart.Data<>(top.get(i).flows(), top.get(i).address()));
-        talkerSeries.getData().setAll(bars);
+    private void fillSavedFilters() {
+        String typed = savedFilterBox.getEditor().getText();
+        savedFilterBox.getItems().setAll(vm.savedFilters().stream().map(SavedFilter::name).toList());
+        savedFilterBox.getEditor().setText(typed);
     }
 
     @FXML void onClearFilter() { vm.clearFilter(); }
+
+    @FXML void onSaveFilter() { vm.saveFilter(savedFilterBox.getEditor().getText()); }
+
+    @FXML void onDeleteFilter() {
+        if (vm.deleteFilter(savedFilterBox.getEditor().getText())) savedFilterBox.getEditor().clear();
+    }
+
+    @FXML void onDismissNotice() { vm.dismissNotice(); }
 
     @FXML void onMakeRule() {
         Flow f = flowTable.getSelectionModel().getSelectedItem();

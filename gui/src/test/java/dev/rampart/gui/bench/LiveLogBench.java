@@ -34,11 +34,15 @@ import javafx.stage.Stage;
  * docs/benchmarks.md. Records come from a generator thread standing in for the link's reader, so
  * the figure is the view's cost, not the agent's.
  *
- * <p>Arguments: {@code [records/s] [seconds]}; {@code -Dbench.noCharts=true} drops the charts, to
- * tell their cost from the table's.
+ * <p>Arguments: {@code [records/s] [seconds] [heap sample every N seconds]}; with the third, the
+ * heap after a forced GC is printed every N seconds of the run (for the hour-long memory run; each
+ * forced GC stalls the FX thread, so leave it out when measuring stalls).
+ * {@code -Dbench.noCharts=true} drops the charts, to tell their cost from the table's. The load
+ * average (/proc/loadavg) is printed at the start and end: the figures mean little without it.
+ * {@code -Dbench.jfr=FILE} records a JFR profile of the measured part alone (not the start-up).
  */
 public final class LiveLogBench {
-    static int rate = 5000, seconds = 60;
+    static int rate = 5000, seconds = 60, sampleEvery = 0;
 
     private LiveLogBench() {}
 
@@ -46,6 +50,7 @@ public final class LiveLogBench {
     public static void main(String[] args) {
         if (args.length > 0) rate = Integer.parseInt(args[0]);
         if (args.length > 1) seconds = Integer.parseInt(args[1]);
+        if (args.length > 2) sampleEvery = Integer.parseInt(args[2]);
         Application.launch(App.class);
     }
 
@@ -53,7 +58,11 @@ public final class LiveLogBench {
     static final class Firehose implements Box {
         final AtomicBoolean on = new AtomicBoolean(true);
         @Override public String describe() { return "generator"; }
-        @Override public BoxStatus status() throws BoxException { throw new BoxException("not used"); }
+        @Override public BoxStatus status() {
+            return new BoxStatus("bench", "generator", 0, BoxStatus.TableState.NONE, 0, 0, 0, 0,
+                    new BoxStatus.Peer(BoxStatus.PeerKind.LOCAL, "", 0, "", 0), new long[3], 0, "", java.util.Optional.empty(),
+                    java.util.Optional.empty());
+        }
         @Override public Counters counters() throws BoxException { throw new BoxException("not used"); }
         @Override public LoadResult load(byte[] t, int c, BoxConnection.Progress p, BooleanSupplier x) throws BoxException {
             throw new BoxException("not used");
@@ -106,22 +115,39 @@ public final class LiveLogBench {
             sp.getItems().remove(1);
         }
 
-        List<Long> frames = new ArrayList<>();
-        long[] last = {0}, worstStall = {0};
+        List<Long> frames = new ArrayList<>(), cpu = new ArrayList<>();
+        long[] last = {0}, worstStall = {0}, lastCpu = {0};
+        // CPU time of the FX thread between frames: what the work costs, whatever the machine's load
+        // does to the wall-clock figures.
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         AnimationTimer timer = new AnimationTimer() {
             @Override public void handle(long now) {
-                if (last[0] != 0) frames.add(now - last[0]);
+                long c = threads.getCurrentThreadCpuTime();
+                if (last[0] != 0) {
+                    frames.add(now - last[0]);
+                    cpu.add(c - lastCpu[0]);
+                }
                 last[0] = now;
+                lastCpu[0] = c;
             }
         };
+        // The stall in CPU time too: what the FX thread itself spent while the probe waited. On a
+        // loaded machine the wall-clock stall is that times however long the thread waited for a core.
+        long fxThread = Thread.currentThread().getId();
+        long[] worstCpuStall = {0};
         Thread probe = new Thread(() -> {
             while (true) {
-                long posted = System.nanoTime();
+                long posted = System.nanoTime(), cpuAtPost = threads.getThreadCpuTime(fxThread);
+                long[] cpuAtRun = {0};
                 java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
-                Platform.runLater(ran::countDown);
+                Platform.runLater(() -> {
+                    cpuAtRun[0] = threads.getCurrentThreadCpuTime();
+                    ran.countDown();
+                });
                 try {
                     ran.await();
                     worstStall[0] = Math.max(worstStall[0], System.nanoTime() - posted);
+                    worstCpuStall[0] = Math.max(worstCpuStall[0], cpuAtRun[0] - cpuAtPost);
                     Thread.sleep(5);
                 } catch (InterruptedException e) {
                     return;
@@ -138,28 +164,105 @@ public final class LiveLogBench {
             probe.start();
             long received0 = vm.receivedProperty().get();
             long t0 = System.nanoTime();
+            System.out.printf("load average at start: %s%n", loadAverage());
+            jdk.jfr.Recording profile = startProfile();
+            if (sampleEvery > 0) sampleHeap(tasks, vm, t0);
             tasks.schedule(java.time.Duration.ofSeconds(seconds), () -> {
                 timer.stop();
                 probe.interrupt();
+                stopProfile(profile);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 long got = vm.receivedProperty().get() - received0;
                 boxes.set(null);
                 long[] f = frames.stream().mapToLong(Long::longValue).sorted().toArray();
-                System.gc();
-                Runtime rt = Runtime.getRuntime();
-                long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
+                long[] cf = cpu.stream().mapToLong(Long::longValue).sorted().toArray();
+                long cpuTotal = cpu.stream().mapToLong(Long::longValue).sum();
+                long heap = heapAfterGc() >> 20;
                 System.out.printf("live log, %d records/s offered for %.0f s: %.0f records/s taken in, %d kept%n", rate, secs,
                         got / secs, vm.rows().size());
                 System.out.printf("frames: %d, median %.1f ms, p99 %.1f ms, max %.1f ms%n", f.length, ms(pct(f, 50)),
                         ms(pct(f, 99)), ms(f.length == 0 ? 0 : f[f.length - 1]));
-                System.out.printf("longest FX-thread stall (runLater latency): %.1f ms%n", ms(worstStall[0]));
+                System.out.printf("longest FX-thread stall (runLater latency): %.1f ms; in FX-thread CPU time: %.1f ms%n",
+                        ms(worstStall[0]), ms(worstCpuStall[0]));
+                System.out.printf("FX-thread CPU between frames: median %.2f ms, p99 %.1f ms, max %.1f ms; %.0f ms per second%n",
+                        ms(pct(cf, 50)), ms(pct(cf, 99)), ms(cf.length == 0 ? 0 : cf[cf.length - 1]), ms(cpuTotal) / secs);
                 System.out.printf("heap after GC: %d MiB%n", heap);
+                System.out.printf("load average at end: %s%n", loadAverage());
                 tasks.close();
                 Platform.exit();
             });
         });
     }
 
+    }
+
+    /** Every {@link #sampleEvery} seconds: the heap after a forced GC, and what the log holds. */
+    static void sampleHeap(FxTaskRunner tasks, LogsViewModel vm, long t0) {
+        tasks.schedule(java.time.Duration.ofSeconds(sampleEvery), () -> {
+
+            System.out.printf("at %4.0f s: heap after GC %d MiB, %,d records received, %,d kept, load %s%n",
+                    (System.nanoTime() - t0) / 1e9, heapAfterGc() >> 20, vm.receivedProperty().get(),
+                    vm.rows().size(), loadAverage());
+            sampleHeap(tasks, vm, t0);
+        });
+    }
+
+    /**
+     * What the full GC of System.gc() left in the heap, as that collection reports it (used minus
+     * free read afterwards would also count what the generator allocated since: tens of MiB at
+     * 5,000 records/s on a loaded machine).
+     */
+    static long heapAfterGc() {
+        List<java.lang.management.GarbageCollectorMXBean> gcs = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
+        long[] before = gcs.stream().mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).toArray();
+        System.gc();
+        // The full collection is the last one to end (a young one may run first; both list every pool).
+        com.sun.management.GcInfo full = null;
+        for (int i = 0; i < gcs.size(); i++) {
+            if (gcs.get(i).getCollectionCount() == before[i] || !(gcs.get(i) instanceof com.sun.management.GarbageCollectorMXBean g))
+                continue;
+            com.sun.management.GcInfo info = g.getLastGcInfo();
+            if (info != null && (full == null || info.getEndTime() > full.getEndTime())) full = info;
+        }
+        if (full == null) {
+            Runtime rt = Runtime.getRuntime();
+            return rt.totalMemory() - rt.freeMemory();
+        }
+        long live = 0;
+        for (var e : full.getMemoryUsageAfterGc().entrySet())
+            if (!e.getKey().contains("Metaspace") && !e.getKey().contains("Code") && !e.getKey().contains("Class"))
+                live += e.getValue().getUsed();
+        return live;
+    }
+
+    static jdk.jfr.Recording startProfile() {
+        if (System.getProperty("bench.jfr") == null) return null;
+        try {
+            jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            r.start();
+            return r;
+        } catch (java.io.IOException | java.text.ParseException e) {
+            throw new IllegalStateException("cannot start the JFR recording", e);
+        }
+    }
+
+    static void stopProfile(jdk.jfr.Recording r) {
+        if (r == null) return;
+        try {
+            r.stop();
+            r.dump(java.nio.file.Path.of(System.getProperty("bench.jfr")));
+        } catch (java.io.IOException e) {
+            System.out.println("could not write the JFR recording: " + e.getMessage());
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     static long pct(long[] sorted, int p) {

@@ -176,6 +176,99 @@ class LogsViewModelTest {
     }
 
     @Test
+    void eachBatchIsOneChangeThatAddsOnTopAndDropsTheOldestSoSelectionsFollowTheirRows() {
+        for (int i = 1; i <= 3; i++) send(i);
+        vm.drain();
+        List<String> changes = new ArrayList<>();
+        vm.shown().addListener((javafx.collections.ListChangeListener<Flow>) c -> {
+            StringBuilder sb = new StringBuilder();
+            while (c.next()) {
+                if (c.wasAdded()) sb.append("+").append(c.getFrom()).append("..").append(c.getTo());
+                if (c.wasRemoved()) sb.append("-").append(c.getRemoved().stream().map(Flow::seq).toList());
+            }
+            changes.add(sb.toString());
+        });
+        for (int i = 4; i <= 6; i++) send(i);
+        vm.drain();
+        assertEquals(List.of(6L, 5L, 4L, 3L, 2L), shownSeqs());
+        assertEquals(List.of("+0..3-[1]"), changes, "one change: three rows on top, the oldest gone at the bottom");
+        vm.drain();
+        assertEquals(1, changes.size(), "no records, no change");
+        vm.filterProperty().set("verdict drop");
+        assertEquals(List.of(5L, 3L), shownSeqs());
+        assertEquals(2, changes.size(), "a new filter is one replacement");
+    }
+
+    /** Runs submitted work only when told: what the UI thread sees before the worker is done. */
+    static final class HeldWork implements dev.rampart.gui.service.TaskRunner {
+        final List<Runnable> queued = new ArrayList<>();
+
+        @Override public <T> void submit(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> ok,
+                                         java.util.function.Consumer<Throwable> failed) {
+            queued.add(() -> {
+                try {
+                    ok.accept(work.call());
+                } catch (Exception e) {
+                    failed.accept(e);
+                }
+            });
+        }
+
+        @Override public Cancellable schedule(Duration delay, Runnable action) { throw new UnsupportedOperationException(); }
+
+        @Override public void post(Runnable action) { action.run(); }
+
+        void runAll() {
+            List<Runnable> now = new ArrayList<>(queued);
+            queued.clear();
+            now.forEach(Runnable::run);
+        }
+    }
+
+    @Test
+    void filteringAndTakingRecordsInHappenOnTheWorkerAndTheTableOnlySwapsTheResult() {
+        HeldWork worker = new HeldWork();
+        FakeBox b = new FakeBox();
+        LogsViewModel v = new LogsViewModel(tasks, worker, new SimpleObjectProperty<>(b), id -> null, r -> { }, 5,
+                FilterStore.inMemory());
+        for (int i = 1; i <= 4; i++) {
+            boolean web = i % 2 == 0;
+            b.sink.accept(new FlowRecord(i, 1000 + i, 1, web ? 0 : 1, 6, v4(10, 20, 3, i), v4(1, 1, 1, 1), 4000, web ? 443 : 23, 0, 1));
+        }
+        v.drain();
+        assertTrue(v.shown().isEmpty(), "nothing reaches the table before the worker ran");
+        worker.runAll();
+        assertEquals(4, v.shown().size());
+        v.filterProperty().set("dport 23");
+        v.drain(); // a pump while the filter is being worked on
+        assertEquals(4, v.shown().size(), "the old rows stay until the worker has the filtered ones");
+        worker.runAll();
+        assertEquals(List.of(3L, 1L), v.shown().stream().map(Flow::seq).toList());
+    }
+
+    @Test
+    void aPauseKeepsTheRowsOnScreenEvenWithAnUpdateOnTheWay() {
+        HeldWork worker = new HeldWork();
+        FakeBox b = new FakeBox();
+        LogsViewModel v = new LogsViewModel(tasks, worker, new SimpleObjectProperty<>(b), id -> null, r -> { }, 5,
+                FilterStore.inMemory());
+        for (int i = 1; i <= 2; i++) b.sink.accept(new FlowRecord(i, 1000, 1, 0, 6, v4(10, 0, 0, i), v4(1, 1, 1, 1), 4000, 443, 0, 1));
+        v.drain();
+        worker.runAll();
+        assertEquals(List.of(2L, 1L), v.shown().stream().map(Flow::seq).toList());
+        b.sink.accept(new FlowRecord(3, 1000, 1, 0, 6, v4(10, 0, 0, 3), v4(1, 1, 1, 1), 4000, 443, 0, 1));
+        v.drain(); // an update with record 3 is on its way when the user pauses
+        v.pausedProperty().set(true);
+        b.sink.accept(new FlowRecord(4, 1000, 1, 0, 6, v4(10, 0, 0, 4), v4(1, 1, 1, 1), 4000, 443, 0, 1));
+        worker.runAll();
+        assertEquals(List.of(2L, 1L), v.shown().stream().map(Flow::seq).toList(), "what was on screen at the click stays");
+        assertTrue(v.statusProperty().get().contains("PAUSED, 2 new records held"), v.statusProperty().get());
+        v.pausedProperty().set(false);
+        worker.runAll();
+        assertEquals(List.of(4L, 3L, 2L, 1L), v.shown().stream().map(Flow::seq).toList());
+    }
+
+    @Test
     void theFilterLineIsTheTelemetryModulesFlowFilter() {
         FlowFilter f = FilterQuery.parse("!host ::0001 sport 53 proto udp");
         assertEquals("0:0:0:0:0:0:0:1", f.address().orElseThrow().value());
@@ -186,5 +279,7 @@ class LogsViewModelTest {
         assertEquals("not an IP address: 'fw1'", assertThrows(IllegalArgumentException.class, () -> FilterQuery.parse("host fw1")).getMessage());
         assertEquals("'port' needs a value", assertThrows(IllegalArgumentException.class, () -> FilterQuery.parse("port")).getMessage());
         assertEquals("port '99999': give a number 0-65535", assertThrows(IllegalArgumentException.class, () -> FilterQuery.parse("port 99999")).getMessage());
+        FilterQuery.PROTOS.forEach((name, number) -> assertEquals(name, FilterQuery.protoName(number), "the name the filter line takes"));
+        assertEquals("47", FilterQuery.protoName(47));
     }
 }
