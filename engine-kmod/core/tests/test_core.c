@@ -200,7 +200,6 @@ static void test_tree_matches_linear(const char *name, const uint8_t *b, size_t 
 	CHECK(matched > n / 50, "%s: only %u of %u random keys matched a rule", name, matched, n);
 }
 
-/* Random bit flips, resealed: verify must refuse or accept cleanly, and accepted ones classify. */
 /*
  * The kernel runs a table without conntrack when this says it does not test state, so the state
  * word must then never change an answer. Returns whether the table uses state.
@@ -236,6 +235,7 @@ static int test_state_feature(const char *name, const uint8_t *b, size_t len)
 	return uses;
 }
 
+/* Random bit flips, resealed: verify must refuse or accept cleanly, and accepted ones classify. */
 static void test_random_corruption(const char *name, const uint8_t *good, size_t len)
 {
 	uint8_t *b = malloc(len);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.gui;
 
-import static dev.rampart.gui.RampartAppUiTest.waitUntil;
+import static dev.rampart.gui.support.FxLookups.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.gui;
 
+import static dev.rampart.gui.support.FxLookups.code;
+import static dev.rampart.gui.support.FxLookups.table;
+import static dev.rampart.gui.support.FxLookups.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +11,6 @@ import dev.rampart.gui.editor.RuleRow;
 import dev.rampart.gui.support.Examples;
 import java.util.Collection;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** The app end to end on the office example, driven through its widgets (headless under Monocle). */
 @ExtendWith(ApplicationExtension.class)
@@ -48,24 +48,6 @@ class RampartAppUiTest {
     @AfterEach
     void stop() {
         app.stop();
-    }
-
-    /** Polls a condition on the FX thread: results arrive from the worker thread a little later. */
-    static void waitUntil(String what, Callable<Boolean> condition) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition).get());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting until " + what, e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    TableView<RuleRow> table(FxRobot robot) {
-        return (TableView<RuleRow>) robot.lookup("#ruleTable").queryAs(TableView.class);
-    }
-
-    CodeArea code(FxRobot robot) {
-        return robot.lookup("#codeArea").queryAs(CodeArea.class);
     }
 
     static int indexOf(TableView<RuleRow> t, String id) {

@@ -14,9 +14,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,19 +51,6 @@ class CollectCommandTest {
         }
     }
 
-    /** Stored seqs of a box, ascending. */
-    List<Long> seqs(FlowStore store, String box) throws Exception {
-        List<Long> out = new ArrayList<>();
-        Optional<Cursor> at = Optional.empty();
-        do {
-            FlowPage p = store.newest(FlowFilter.ALL.box(box), at, 5000);
-            for (Flow f : p.rows()) out.add(f.seq());
-            at = p.next();
-        } while (at.isPresent());
-        out.sort(null);
-        return out;
-    }
-
     @Test void onceStoresWhatTheBoxHeldExactlyOnceAndAcknowledgesIt() throws Exception {
         agent = new Tools.Agent(dir, "--rate", "500", "--spool-sync-ms", "50");
         while (spool().nextSeq() < 200) Thread.sleep(50);
@@ -76,7 +61,7 @@ class CollectCommandTest {
         assertEquals(0, first.code(), first.err());
         long through1;
         try (FlowStore store = FlowStore.open(url(), "", "")) {
-            List<Long> seqs = seqs(store, "b1");
+            List<Long> seqs = CollectorTest.seqs(store, "b1");
             through1 = store.highestCovered("b1").orElseThrow();
             assertTrue(through1 >= held - 1, "stored through " + through1 + ", the box held 0.." + (held - 1));
             assertEquals(through1 + 1, seqs.size(), "every number once, no gap");
@@ -93,7 +78,7 @@ class CollectCommandTest {
         Run second = collect("--to", sock, "--db", url(), "--box", "b1", "--once");
         assertEquals(0, second.code(), second.err());
         try (FlowStore store = FlowStore.open(url(), "", "")) {
-            List<Long> seqs = seqs(store, "b1");
+            List<Long> seqs = CollectorTest.seqs(store, "b1");
             long through2 = store.highestCovered("b1").orElseThrow();
             assertTrue(through2 >= through1 + 99, "second run stored through " + through2);
             assertEquals(through2 + 1, seqs.size(), "still every number once");
@@ -126,7 +111,7 @@ class CollectCommandTest {
         String last = out.toString().lines().reduce((x, y) -> y).orElse("");
         try (FlowStore store = FlowStore.open(url(), "", "")) {
             long through = store.highestCovered("live").orElseThrow();
-            assertEquals(through + 1, seqs(store, "live").size(), "every number once, no gap");
+            assertEquals(through + 1, CollectorTest.seqs(store, "live").size(), "every number once, no gap");
             assertTrue(last.contains("the database accounts through #" + through + ", acknowledged through #" + through), out.toString());
             assertEquals(through + 1, spool().ackedEnd(), "what was stored when it stopped is acknowledged");
         }

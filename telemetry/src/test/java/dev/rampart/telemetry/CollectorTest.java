@@ -64,7 +64,9 @@ class CollectorTest {
     }
 
     /** Every stored seq of the box, ascending. */
-    List<Long> seqs(String box) throws Exception {
+    List<Long> seqs(String box) throws Exception { return seqs(store, box); }
+
+    static List<Long> seqs(FlowStore store, String box) throws Exception {
         List<Long> out = new ArrayList<>();
         Optional<Cursor> at = Optional.empty();
         do {

@@ -101,19 +101,6 @@ public final class Definitions {
     }
 
     private static boolean insideCommentOrString(String text, int offset) {
-        int ls = text.lastIndexOf('\n', offset - 1) + 1;
-        boolean inString = false;
-        for (int i = ls; i < offset; i++) {
-            char c = text.charAt(i);
-            if (inString) {
-                if (c == '\\') i++;
-                else if (c == '"') inString = false;
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '#') {
-                return true;
-            }
-        }
-        return inString;
+        return TextContext.insideStringOrComment(text.substring(text.lastIndexOf('\n', offset - 1) + 1, offset));
     }
 }

@@ -118,7 +118,7 @@ final class TextContext {
     }
 
     /** Whether the end of {@code line} is inside a string or after a '#' that starts a comment. */
-    private static boolean insideStringOrComment(String line) {
+    static boolean insideStringOrComment(String line) {
         boolean inString = false;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);

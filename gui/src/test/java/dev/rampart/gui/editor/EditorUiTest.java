@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.gui.editor;
 
+import static dev.rampart.gui.support.FxLookups.code;
+import static dev.rampart.gui.support.FxLookups.table;
+import static dev.rampart.gui.support.FxLookups.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javafx.fxml.FXMLLoader;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
@@ -65,19 +66,6 @@ class EditorUiTest {
 
     @AfterEach
     void stop() { tasks.close(); }
-
-    static void waitUntil(String what, Callable<Boolean> condition) throws Exception {
-        try {
-            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition).get());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting until " + what, e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static TableView<RuleRow> table(FxRobot robot) { return robot.lookup("#ruleTable").queryAs(TableView.class); }
-
-    static CodeArea code(FxRobot robot) { return robot.lookup("#codeArea").queryAs(CodeArea.class); }
 
     @SuppressWarnings("unchecked")
     static ListView<Completion.Candidate> shownList(FxRobot robot) {

@@ -13,6 +13,7 @@ import dev.rampart.gui.service.DiskFileAccess;
 import dev.rampart.gui.support.Examples;
 import dev.rampart.gui.support.FakeBox;
 import dev.rampart.gui.support.FakeDialogs;
+import dev.rampart.gui.support.HeldTasks;
 import dev.rampart.gui.support.InlineTasks;
 import dev.rampart.link.FlowRecord;
 import dev.rampart.telemetry.Flow;
@@ -199,35 +200,9 @@ class LogsViewModelTest {
         assertEquals(2, changes.size(), "a new filter is one replacement");
     }
 
-    /** Runs submitted work only when told: what the UI thread sees before the worker is done. */
-    static final class HeldWork implements dev.rampart.gui.service.TaskRunner {
-        final List<Runnable> queued = new ArrayList<>();
-
-        @Override public <T> void submit(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> ok,
-                                         java.util.function.Consumer<Throwable> failed) {
-            queued.add(() -> {
-                try {
-                    ok.accept(work.call());
-                } catch (Exception e) {
-                    failed.accept(e);
-                }
-            });
-        }
-
-        @Override public Cancellable schedule(Duration delay, Runnable action) { throw new UnsupportedOperationException(); }
-
-        @Override public void post(Runnable action) { action.run(); }
-
-        void runAll() {
-            List<Runnable> now = new ArrayList<>(queued);
-            queued.clear();
-            now.forEach(Runnable::run);
-        }
-    }
-
     @Test
     void filteringAndTakingRecordsInHappenOnTheWorkerAndTheTableOnlySwapsTheResult() {
-        HeldWork worker = new HeldWork();
+        HeldTasks worker = new HeldTasks();
         FakeBox b = new FakeBox();
         LogsViewModel v = new LogsViewModel(tasks, worker, new SimpleObjectProperty<>(b), id -> null, r -> { }, 5,
                 FilterStore.inMemory());
@@ -244,11 +219,12 @@ class LogsViewModelTest {
         assertEquals(4, v.shown().size(), "the old rows stay until the worker has the filtered ones");
         worker.runAll();
         assertEquals(List.of(3L, 1L), v.shown().stream().map(Flow::seq).toList());
+        assertTrue(worker.timers.isEmpty(), "the worker is never asked for a timer");
     }
 
     @Test
     void aPauseKeepsTheRowsOnScreenEvenWithAnUpdateOnTheWay() {
-        HeldWork worker = new HeldWork();
+        HeldTasks worker = new HeldTasks();
         FakeBox b = new FakeBox();
         LogsViewModel v = new LogsViewModel(tasks, worker, new SimpleObjectProperty<>(b), id -> null, r -> { }, 5,
                 FilterStore.inMemory());
@@ -266,6 +242,7 @@ class LogsViewModelTest {
         v.pausedProperty().set(false);
         worker.runAll();
         assertEquals(List.of(4L, 3L, 2L, 1L), v.shown().stream().map(Flow::seq).toList());
+        assertTrue(worker.timers.isEmpty(), "the worker is never asked for a timer");
     }
 
     @Test

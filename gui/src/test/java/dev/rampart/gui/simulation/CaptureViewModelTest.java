@@ -12,6 +12,7 @@ import dev.rampart.gui.editor.EditorViewModel;
 import dev.rampart.gui.editor.RuleRef;
 import dev.rampart.gui.service.DiskFileAccess;
 import dev.rampart.gui.support.FakeDialogs;
+import dev.rampart.gui.support.HeldTasks;
 import dev.rampart.gui.support.InlineTasks;
 import dev.rampart.gui.simulation.CaptureViewModel.HitRow;
 import java.io.IOException;
@@ -216,35 +217,6 @@ class CaptureViewModelTest {
                 () -> false, (done, size) -> seen[0] = done);
         assertEquals(Files.size(CAPTURES.resolve("loopback-tcpdump.pcap")), seen[0], "progress reaches the file's size");
         assertTrue(whole.result().evaluated() > 0);
-    }
-
-    /** Holds submitted work until {@link #runAll}: a trace still running when the user acts. */
-    static final class HeldTasks implements dev.rampart.gui.service.TaskRunner {
-        final List<Runnable> held = new ArrayList<>();
-
-        @Override
-        public <T> void submit(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> ok,
-                               java.util.function.Consumer<Throwable> failed) {
-            held.add(() -> {
-                T v;
-                try {
-                    v = work.call();
-                } catch (Exception e) {
-                    failed.accept(e);
-                    return;
-                }
-                ok.accept(v);
-            });
-        }
-
-        @Override public Cancellable schedule(Duration delay, Runnable action) { return () -> { }; }
-        @Override public void post(Runnable action) { action.run(); }
-
-        void runAll() {
-            List<Runnable> now = new ArrayList<>(held);
-            held.clear();
-            now.forEach(Runnable::run);
-        }
     }
 
     @Test
