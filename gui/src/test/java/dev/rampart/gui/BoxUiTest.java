@@ -89,6 +89,14 @@ class BoxUiTest {
         assertTrue(newest > older, "newest first");
 
         mark("log has records");
+        // What the software renderer repaints as records arrive must not stretch cached images (see logs.css).
+        robot.interact(() -> {
+            java.util.List<String> stretched = new java.util.ArrayList<>();
+            for (javafx.scene.Node n : robot.lookup("#flowTable .table-row-cell").queryAll()) multiFill(n, stretched);
+            for (javafx.scene.Node n : robot.lookup(".canvas-chart").queryAll()) multiFill(n, stretched);
+            assertEquals(java.util.List.of(), stretched.stream().distinct().toList(),
+                    "regions under the live log's rows and charts drawn with more than one background fill");
+        });
         var filter = robot.lookup("#filterField").queryTextInputControl();
         robot.interact(() -> filter.setText("verdict drop"));
         mark("typed");
@@ -113,5 +121,12 @@ class BoxUiTest {
             var h = app.editor().hitsOf(lanOut);
             return h != null && h.packets() > 0 && h.lastHitMs() > 0;
         });
+    }
+
+    /** {@code node} and its ancestors that have more than one background fill, by style class. */
+    static void multiFill(javafx.scene.Node node, java.util.List<String> into) {
+        for (javafx.scene.Node n = node; n != null; n = n.getParent())
+            if (n instanceof javafx.scene.layout.Region r && r.getBackground() != null && r.getBackground().getFills().size() > 1)
+                into.add(r.getClass().getSimpleName() + r.getStyleClass() + " " + r.getBackground().getFills().size() + " fills");
     }
 }

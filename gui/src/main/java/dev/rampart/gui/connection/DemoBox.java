@@ -17,13 +17,24 @@ import java.util.function.Consumer;
  * deploys, counters and flow records are real; only the packets are made up. The agent is built
  * with make when missing, listens on a socket in a private temp directory, and keeps its tables in
  * the config directory so a confirmed deploy survives a restart of the app.
+ *
+ * <p>Its spool lives there too, and no collector drains it: the app acknowledges what its live
+ * log took in ({@link LinkConnector}), or after about an hour of demo traffic the spool would be
+ * full and the agent would stop keeping, and so streaming, new records.
  */
 public final class DemoBox {
     private final Path stateDir;
+    private final List<String> agentOptions;
     private Process process;
     private Path socket;
 
-    public DemoBox(Path stateDir) { this.stateDir = stateDir; }
+    public DemoBox(Path stateDir) { this(stateDir, List.of()); }
+
+    /** With more options for the agent: tests make its spool small and its traffic fast. */
+    DemoBox(Path stateDir, List<String> agentOptions) {
+        this.stateDir = stateDir;
+        this.agentOptions = List.copyOf(agentOptions);
+    }
 
     /** The repository the app runs from: {@code -Drampart.home}, else the nearest parent of the working directory with the agent's sources. */
     static Path home() throws BoxException {
@@ -68,8 +79,10 @@ public final class DemoBox {
             socket = dir.resolve("rampartd.sock");
             Path log = stateDir.resolveSibling("rampartd.log");
             progress.accept("Starting the demo box (rampartd --backend=sim)...");
-            process = new ProcessBuilder(List.of(binary.toString(), "--backend=sim", "--state-dir", stateDir.toString(),
-                    "--socket", socket.toString())).redirectErrorStream(true)
+            List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--backend=sim", "--state-dir", stateDir.toString(),
+                    "--socket", socket.toString()));
+            cmd.addAll(agentOptions);
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             // Should the app end without stop() (Ctrl+C in the terminal), the agent must not outlive it.
             Process started = process;

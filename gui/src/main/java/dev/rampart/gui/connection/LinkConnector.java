@@ -97,7 +97,7 @@ public final class LinkConnector implements Connector {
             c.close();
             throw new BoxException("cancelled");
         }
-        return new LinkBox(c, where);
+        return new LinkBox(c, where, p.kind() == Profile.Kind.DEMO);
     }
 
     /** Turns box-link's refusals into what the user can act on: a host key question, a busy port. */
@@ -137,14 +137,24 @@ public final class LinkConnector implements Connector {
     @Override
     public void shutdown() { demo.stop(); }
 
-    /** A BoxConnection seen through the {@link Box} interface. */
+    /**
+     * A BoxConnection seen through the {@link Box} interface. For the demo box it also acknowledges
+     * the records it delivered since N: nothing else drains that spool (see {@link DemoBox}). A
+     * real box's spool is its collector's to acknowledge, after the records are stored for good;
+     * the app never does that for it.
+     */
     static final class LinkBox implements Box {
+        /** How often the demo box is told what the app took in: a spool of 64 MiB holds minutes of that. */
+        static final long ACK_EVERY_NS = 1_000_000_000L;
+
         private final BoxConnection c;
         private final String where;
+        private final boolean acksDelivered;
 
-        LinkBox(BoxConnection c, String where) {
+        LinkBox(BoxConnection c, String where, boolean acksDelivered) {
             this.c = c;
             this.where = where;
+            this.acksDelivered = acksDelivered;
         }
 
         @Override public String describe() { return where; }
@@ -168,7 +178,41 @@ public final class LinkConnector implements Connector {
 
         @Override
         public SpoolSubscription subscribeFrom(long fromSeq, BoxConnection.SpoolListener listener) throws BoxException {
-            return new SpoolSubscription(c.subscribeFrom(fromSeq, listener), c::unsubscribe);
+            BoxConnection.SpoolPosition at = c.subscribeFrom(fromSeq, acksDelivered ? acking(listener) : listener);
+            // What comes before the app's starting point is of use to no one on the demo box. A spool
+            // left full by an earlier run would stream nothing, and so never be acknowledged, unless
+            // it is let go of here.
+            if (acksDelivered && fromSeq > 0) c.ack(fromSeq - 1);
+            return new SpoolSubscription(at, c::unsubscribe);
+        }
+
+        /**
+         * Passes everything on, then acknowledges through the last number passed on, at most once
+         * a second. Without waiting: the listener runs on the connection's reader thread, which is
+         * the thread that reads the answer. A failed acknowledgement is repeated by the next one.
+         */
+        private BoxConnection.SpoolListener acking(BoxConnection.SpoolListener listener) {
+            return new BoxConnection.SpoolListener() {
+                long last = -1, lastAck = System.nanoTime();
+
+                @Override public void records(java.util.List<dev.rampart.link.FlowRecord> batch) {
+                    listener.records(batch);
+                    if (!batch.isEmpty()) delivered(batch.get(batch.size() - 1).seq());
+                }
+
+                @Override public void loss(BoxConnection.Loss loss) {
+                    listener.loss(loss);
+                    delivered(loss.lastSeq());
+                }
+
+                private void delivered(long seq) {
+                    last = Math.max(last, seq);
+                    long now = System.nanoTime();
+                    if (now - lastAck < ACK_EVERY_NS) return;
+                    lastAck = now;
+                    c.ackAsync(last).exceptionally(e -> null);
+                }
+            };
         }
         @Override public void close() { c.close(); }
     }

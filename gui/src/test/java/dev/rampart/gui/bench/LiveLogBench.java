@@ -39,7 +39,9 @@ import javafx.stage.Stage;
  * forced GC stalls the FX thread, so leave it out when measuring stalls).
  * {@code -Dbench.noCharts=true} drops the charts, to tell their cost from the table's. The load
  * average (/proc/loadavg) is printed at the start and end: the figures mean little without it.
- * {@code -Dbench.jfr=FILE} records a JFR profile of the measured part alone (not the start-up).
+ * {@code -Dbench.jfr=FILE} records a JFR profile of the measured part alone (not the start-up; its
+ * own start stalls the FX thread, so the stall figures of such a run mean nothing).
+ * {@code -Dbench.css=FILE} adds a stylesheet after the view's own.
  */
 public final class LiveLogBench {
     static int rate = 5000, seconds = 60, sampleEvery = 0;
@@ -106,6 +108,9 @@ public final class LiveLogBench {
         FXMLLoader loader = new FXMLLoader(LogsView.class.getResource("logs.fxml"));
         loader.setControllerFactory(c -> new LogsView(vm));
         Parent root = loader.load();
+        // -Dbench.css=FILE: one more stylesheet after the view's own, to compare styles without a rebuild.
+        if (System.getProperty("bench.css") != null)
+            root.getStylesheets().add(java.nio.file.Path.of(System.getProperty("bench.css")).toUri().toString());
         Scene scene = new Scene(root, 1400, 860);
         new Theme().apply(scene);
         stage.setScene(scene);
@@ -135,6 +140,8 @@ public final class LiveLogBench {
         // loaded machine the wall-clock stall is that times however long the thread waited for a core.
         long fxThread = Thread.currentThread().getId();
         long[] worstCpuStall = {0};
+        // Every probe's wait, for the distribution: the longest alone is one extreme sample a minute.
+        List<Long> waits = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread probe = new Thread(() -> {
             while (true) {
                 long posted = System.nanoTime(), cpuAtPost = threads.getThreadCpuTime(fxThread);
@@ -146,7 +153,13 @@ public final class LiveLogBench {
                 });
                 try {
                     ran.await();
-                    worstStall[0] = Math.max(worstStall[0], System.nanoTime() - posted);
+                    long waited = System.nanoTime() - posted;
+                    waits.add(waited);
+                    // -Dbench.longWaits=true: each wait over 30 ms with the JVM's uptime, to set beside a GC log (-Xlog:gc).
+                    if (waited > 30_000_000L && Boolean.getBoolean("bench.longWaits"))
+                        System.out.printf("wait %.1f ms ending at uptime %.3f s%n", ms(waited),
+                                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3);
+                    worstStall[0] = Math.max(worstStall[0], waited);
                     worstCpuStall[0] = Math.max(worstCpuStall[0], cpuAtRun[0] - cpuAtPost);
                     Thread.sleep(5);
                 } catch (InterruptedException e) {
@@ -184,6 +197,15 @@ public final class LiveLogBench {
                         ms(pct(f, 99)), ms(f.length == 0 ? 0 : f[f.length - 1]));
                 System.out.printf("longest FX-thread stall (runLater latency): %.1f ms; in FX-thread CPU time: %.1f ms%n",
                         ms(worstStall[0]), ms(worstCpuStall[0]));
+                long[] w;
+                synchronized (waits) {
+                    w = waits.stream().mapToLong(Long::longValue).sorted().toArray();
+                }
+                long over50 = java.util.Arrays.stream(w).filter(x -> x > 50_000_000L).count(),
+                        over30 = java.util.Arrays.stream(w).filter(x -> x > 30_000_000L).count();
+                System.out.printf("probe waits: %d, median %.1f ms, p99 %.1f ms, p99.9 %.1f ms; %d over 30 ms, %d over 50 ms%n",
+                        w.length, ms(pct(w, 50)), ms(pct(w, 99)), ms(w.length == 0 ? 0 : w[Math.min(w.length - 1, w.length * 999 / 1000)]),
+                        over30, over50);
                 System.out.printf("FX-thread CPU between frames: median %.2f ms, p99 %.1f ms, max %.1f ms; %.0f ms per second%n",
                         ms(pct(cf, 50)), ms(pct(cf, 99)), ms(cf.length == 0 ? 0 : cf[cf.length - 1]), ms(cpuTotal) / secs);
                 System.out.printf("heap after GC: %d MiB%n", heap);
@@ -239,6 +261,8 @@ public final class LiveLogBench {
         if (System.getProperty("bench.jfr") == null) return null;
         try {
             jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            // An update of the table is tens of milliseconds: the profile's 10 ms samples see too little of it.
+            r.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(2));
             r.start();
             return r;
         } catch (java.io.IOException | java.text.ParseException e) {
