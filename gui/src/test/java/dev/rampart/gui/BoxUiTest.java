@@ -103,6 +103,14 @@ class BoxUiTest {
         waitUntil("only dropped records are shown", () -> !flows(robot).getItems().isEmpty()
                 && flows(robot).getItems().stream().allMatch(f -> f.verdict() == Flow.DROP));
         mark("filtered");
+        // Denied records are drawn in the theme's error colour (the filter's error label has it).
+        robot.interact(() -> {
+            javafx.scene.paint.Paint error = robot.lookup("#filterError").queryLabeled().getTextFill();
+            var shown = robot.lookup("#flowTable .flow-text").queryAllAs(javafx.scene.text.Text.class).stream()
+                    .filter(t -> t.getText() != null && !t.getText().isEmpty()).toList();
+            assertTrue(!shown.isEmpty() && shown.stream().allMatch(t -> t.getFill().equals(error)),
+                    "dropped records in " + error + ": " + shown.stream().map(t -> t.getText() + "=" + t.getFill()).limit(5).toList());
+        });
         // Paused, the rows stay put while the robot aims at one; a click on a source cell adds that address to the filter.
         robot.clickOn("#pauseButton");
         TableCell<?, ?> cell = robot.lookup("#flowTable .flow-cell").match(c -> ((TableCell<?, ?>) c).getTableColumn().getId()

@@ -32,8 +32,6 @@ import javafx.scene.control.Tooltip;
 public final class LogsView {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
-    private static final javafx.css.PseudoClass DENIED = javafx.css.PseudoClass.getPseudoClass("denied");
-
     private final LogsViewModel vm;
 
     @FXML private TextField filterField;
@@ -44,6 +42,10 @@ public final class LogsView {
     @FXML private Button makeRuleButton;
     @FXML private TableView<Flow> flowTable;
     @FXML private javafx.scene.layout.VBox charts;
+
+    /** The theme's error colour, as CSS gives it to the filter's error label; denied records are drawn in it. */
+    private final javafx.beans.property.ObjectProperty<javafx.scene.paint.Paint> deniedPaint =
+            new javafx.beans.property.SimpleObjectProperty<>(javafx.scene.paint.Color.RED);
 
     private final RateCharts.Rates rateChart = new RateCharts.Rates();
     private final RateCharts.Talkers talkerChart = new RateCharts.Talkers();
@@ -92,15 +94,8 @@ public final class LogsView {
         column("Dport", 60, f -> String.valueOf(f.dstPort()), LogsViewModel.Field.DPORT);
         column("Rule", 130, f -> vm.ruleName(f.ruleId()), LogsViewModel.Field.RULE);
         flowTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        // Denied records are marked once per row with a pseudo-class: cheaper for CSS than a style class per cell
-        // when every batch shifts all visible rows.
-        flowTable.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
-            @Override protected void updateItem(Flow f, boolean empty) {
-                super.updateItem(f, empty);
-                pseudoClassStateChanged(DENIED, !empty && f != null && f.verdict() != Flow.ACCEPT);
-            }
-        });
-
+        deniedPaint.bind(filterErrorLabel.textFillProperty());
+        deniedPaint.addListener((o, was, now) -> flowTable.refresh()); // a theme change
         rateChart.setId("rateChart");
         talkerChart.setId("talkerChart");
         javafx.scene.layout.VBox.setVgrow(rateChart, javafx.scene.layout.Priority.ALWAYS);
@@ -153,9 +148,30 @@ public final class LogsView {
         if (f != null) action.accept(f);
     }
 
+    /**
+     * A cell of the log. Its value is drawn by a plain Text node, not the cell's own label, and a
+     * denied record's colour is set on that node, not through a pseudo-class: every update of the
+     * log gives each visible cell another value, and a label measures its text once more to fit
+     * it (ellipsis) while a pseudo-class change restyles the cell, which together were most of the
+     * FX thread's work per update (JFR of LiveLogBench; docs/benchmarks.md). A value wider than
+     * its column is cut at the cell's edge by a clip.
+     */
     private final class FlowCell extends TableCell<Flow, String> {
+        private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+        private boolean denied;
+
         FlowCell(LogsViewModel.Field field, Tooltip tip, ContextMenu menu) {
             getStyleClass().add("flow-cell");
+            text.getStyleClass().add("flow-text");
+            text.fontProperty().bind(fontProperty());
+            setGraphic(text);
+            setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+            javafx.scene.shape.Rectangle clip = new javafx.scene.shape.Rectangle();
+            clip.widthProperty().bind(widthProperty());
+            clip.heightProperty().bind(heightProperty());
+            setClip(clip);
+            // The cell's own text colour follows the theme and the row's selection through CSS.
+            textFillProperty().addListener((o, was, now) -> paint());
             setOnMouseClicked(e -> {
                 Flow f = getTableRow() == null ? null : getTableRow().getItem();
                 if (f == null || field == null || e.getButton() != javafx.scene.input.MouseButton.PRIMARY) return;
@@ -170,7 +186,16 @@ public final class LogsView {
 
         @Override protected void updateItem(String s, boolean empty) {
             super.updateItem(s, empty);
-            setText(empty ? null : s);
+            text.setText(empty ? null : s);
+            Flow f = empty || getTableRow() == null ? null : getTableRow().getItem();
+            denied = f != null && f.verdict() != Flow.ACCEPT;
+            paint();
+        }
+
+        /** The value's colour: the theme's error colour for a denied record, unless its row is selected. */
+        private void paint() {
+            boolean selected = getTableRow() != null && getTableRow().isSelected();
+            text.setFill(denied && !selected ? deniedPaint.get() : getTextFill());
         }
     }
 

@@ -41,7 +41,8 @@ import javafx.stage.Stage;
  * average (/proc/loadavg) is printed at the start and end: the figures mean little without it.
  * {@code -Dbench.jfr=FILE} records a JFR profile of the measured part alone (not the start-up; its
  * own start stalls the FX thread, so the stall figures of such a run mean nothing).
- * {@code -Dbench.css=FILE} adds a stylesheet after the view's own.
+ * {@code -Dbench.css=FILE} adds a stylesheet after the view's own. {@code -Dbench.warmup=SECONDS}
+ * (default 5) is how long records stream before the measured part starts.
  */
 public final class LiveLogBench {
     static int rate = 5000, seconds = 60, sampleEvery = 0;
@@ -169,9 +170,9 @@ public final class LiveLogBench {
         }, "stall-probe");
         probe.setDaemon(true);
 
-        // Warm up 5 s (JIT, first layout), then measure.
+        // Warm up (JIT, first layout), then measure: 5 s unless -Dbench.warmup=SECONDS.
         boxes.set(box);
-        tasks.schedule(java.time.Duration.ofSeconds(5), () -> {
+        tasks.schedule(java.time.Duration.ofSeconds(Integer.getInteger("bench.warmup", 5)), () -> {
             frames.clear();
             timer.start();
             probe.start();
