@@ -362,18 +362,11 @@ public final class FlowStore implements AutoCloseable {
         Predicate<FlowBlock.Row> maybe = summaryTest(filter);
         List<Flow> found = new ArrayList<>();
         try (PreparedStatement data = db.prepareStatement(DATA_SQL)) {
-            summaries(w, host.isPresent(), r -> {
+            summaries(w, r -> {
                 // Every later block ends no later than this one: once the page's last row is
                 // newer than this block's newest record, nothing further can enter the page.
                 if (found.size() > limit && found.get(limit).timeMs() > r.maxTime()) return false;
-                if (!maybe.test(r) || host.isPresent() && !FlowBlock.Bloom.mayContain(r.bloom(), host.get())) return true;
-                FlowBlock b = FlowBlock.decode(r.box(), r.firstSeq(), r.minTime(), data(data, r));
-                IntPredicate match = matcher(b, filter, after);
-                for (int i = 0; i < b.n; i++) if (match.test(i)) found.add(b.flow(i));
-                if (found.size() > limit) {
-                    found.sort(NEWEST);
-                    found.subList(limit + 1, found.size()).clear();
-                }
+                if (maybe.test(r)) take(data, r, filter, after, found, limit);
                 return true;
             });
         } finally {
@@ -467,14 +460,7 @@ public final class FlowStore implements AutoCloseable {
                     if (r == null) break;
                     // Every block still to come ends no later than this one.
                     if (found.size() > limit && found.get(limit).timeMs() > r.maxTime()) break;
-                    if (!maybe.test(r) || !FlowBlock.Bloom.mayContain(r.bloom(), host)) continue;
-                    FlowBlock b = FlowBlock.decode(r.box(), r.firstSeq(), r.minTime(), data(data, r));
-                    IntPredicate match = matcher(b, filter, after);
-                    for (int i = 0; i < b.n; i++) if (match.test(i)) found.add(b.flow(i));
-                    if (found.size() > limit) {
-                        found.sort(NEWEST);
-                        found.subList(limit + 1, found.size()).clear();
-                    }
+                    if (maybe.test(r) && FlowBlock.Bloom.mayContain(r.bloom(), host)) take(data, r, filter, after, found, limit);
                 }
             }
             found.sort(NEWEST);
@@ -905,6 +891,21 @@ public final class FlowStore implements AutoCloseable {
                 rs.getInt(6), withBloom ? rs.getBytes(7) : null, null);
     }
 
+    /**
+     * Adds the records of block {@code r} that match to a page being gathered, keeping only the
+     * newest {@code limit + 1} (one more than the page, to know whether another follows).
+     */
+    private static void take(PreparedStatement data, FlowBlock.Row r, FlowFilter filter, Optional<Cursor> after, List<Flow> found,
+                             int limit) throws SQLException {
+        FlowBlock b = FlowBlock.decode(r.box(), r.firstSeq(), r.minTime(), data(data, r));
+        IntPredicate match = matcher(b, filter, after);
+        for (int i = 0; i < b.n; i++) if (match.test(i)) found.add(b.flow(i));
+        if (found.size() > limit) {
+            found.sort(NEWEST);
+            found.subList(limit + 1, found.size()).clear();
+        }
+    }
+
     private static byte[] data(PreparedStatement ps, FlowBlock.Row r) throws SQLException {
         ps.setString(1, r.box());
         ps.setLong(2, r.firstSeq());
@@ -937,8 +938,8 @@ public final class FlowStore implements AutoCloseable {
      * Block summaries matching {@code w}, newest block first, read a page at a time by keyset so
      * that neither database materialises every summary when the caller stops after a few.
      */
-    private void summaries(Where w, boolean withBloom, SummaryAction action) throws SQLException {
-        String base = "SELECT " + SUMMARY + (withBloom ? ", bloom" : "") + " FROM flow_blocks";
+    private void summaries(Where w, SummaryAction action) throws SQLException {
+        String base = "SELECT " + SUMMARY + " FROM flow_blocks";
         FlowBlock.Row last = null;
         while (true) {
             Where page = new Where();
@@ -953,7 +954,7 @@ public final class FlowStore implements AutoCloseable {
                     + " ORDER BY max_time DESC, box DESC, first_seq DESC LIMIT " + SUMMARY_PAGE)) {
                 bind(ps, page.args);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(summary(rs, withBloom));
+                    while (rs.next()) rows.add(summary(rs, false));
                 }
             }
             for (FlowBlock.Row r : rows) if (!action.accept(r)) return;
@@ -964,7 +965,7 @@ public final class FlowStore implements AutoCloseable {
 
     private void forEachBlock(Where w, BlockAction action) throws SQLException {
         try (PreparedStatement data = db.prepareStatement(DATA_SQL)) {
-            summaries(w, false, r -> {
+            summaries(w, r -> {
                 action.accept(FlowBlock.decode(r.box(), r.firstSeq(), r.minTime(), data(data, r)));
                 return true;
             });

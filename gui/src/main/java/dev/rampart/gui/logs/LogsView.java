@@ -173,7 +173,7 @@ public final class LogsView {
             // The cell's own text colour follows the theme and the row's selection through CSS.
             textFillProperty().addListener((o, was, now) -> paint());
             setOnMouseClicked(e -> {
-                Flow f = getTableRow() == null ? null : getTableRow().getItem();
+                Flow f = flow();
                 if (f == null || field == null || e.getButton() != javafx.scene.input.MouseButton.PRIMARY) return;
                 vm.filterOn(f, field, e.isAltDown());
             });
@@ -181,16 +181,19 @@ public final class LogsView {
             setContextMenu(menu);
             // A filter runs before the control opens its menu: the menu then acts on this record.
             addEventFilter(javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED,
-                    e -> menuFlow = getTableRow() == null ? null : getTableRow().getItem());
+                    e -> menuFlow = flow());
         }
 
         @Override protected void updateItem(String s, boolean empty) {
             super.updateItem(s, empty);
             text.setText(empty ? null : s);
-            Flow f = empty || getTableRow() == null ? null : getTableRow().getItem();
+            Flow f = empty ? null : flow();
             denied = f != null && f.verdict() != Flow.ACCEPT;
             paint();
         }
+
+        /** The record of this cell's row, if it has one. */
+        private Flow flow() { return getTableRow() == null ? null : getTableRow().getItem(); }
 
         /** The value's colour: the theme's error colour for a denied record, unless its row is selected. */
         private void paint() {

@@ -3,8 +3,8 @@ package dev.rampart.gui.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.rampart.gui.support.Waits;
 import dev.rampart.link.BoxConnection;
 import dev.rampart.link.BoxException;
 import dev.rampart.link.BoxStatus;
@@ -12,9 +12,7 @@ import dev.rampart.link.FlowRecord;
 import dev.rampart.link.UnixSocketTransport;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +35,6 @@ class DemoSpoolTest {
         return c.status().spool().orElseThrow();
     }
 
-    static void waitFor(String what, int seconds, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) fail("timed out waiting for " + what);
-            Thread.sleep(50);
-        }
-    }
-
     /** A listener that counts what it is given. */
     static final class Counting implements BoxConnection.SpoolListener {
         final AtomicLong records = new AtomicLong(), lost = new AtomicLong();
@@ -61,7 +51,7 @@ class DemoSpoolTest {
         // Without acknowledgements (a plain subscriber): the spool fills and new records are lost.
         try (BoxConnection plain = BoxConnection.connect(() -> UnixSocketTransport.open(socket), BoxConnection.Options.DEFAULT)) {
             plain.subscribeFrom(spool(plain).nextSeq(), new Counting());
-            waitFor("the unacknowledged spool to fill", 60, () -> {
+            Waits.until("the unacknowledged spool to fill", 60, () -> {
                 try {
                     return spool(plain).lostFull() > 0;
                 } catch (BoxException e) {
@@ -81,7 +71,7 @@ class DemoSpoolTest {
             long from = spool(watch).nextSeq();
             Counting app = new Counting();
             box.subscribeFrom(from, app);
-            waitFor("the app's first acknowledgement", 30, () -> {
+            Waits.until("the app's first acknowledgement", 30, () -> {
                 try {
                     return spool(watch).oldestSeq() >= from;
                 } catch (BoxException e) {
@@ -89,7 +79,7 @@ class DemoSpoolTest {
                 }
             });
             long lostBefore = spool(watch).lostFull();
-            waitFor("three spools' worth of records", 120, () -> app.records.get() > 3 * capacity);
+            Waits.until("three spools' worth of records", 120, () -> app.records.get() > 3 * capacity);
             BoxStatus.Spool after = spool(watch);
             assertEquals(lostBefore, after.lostFull(), "records lost to a full spool while the app acknowledged");
             assertEquals(0, app.lost.get(), "the app was told of no lost records");

@@ -3,7 +3,6 @@ package dev.rampart.gui.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rampart.gui.connection.Box;
 import dev.rampart.gui.connection.Connector;
@@ -81,11 +80,7 @@ class CatchUpOnTheAgentTest {
     }
 
     static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) fail("timed out waiting for " + what);
-            Thread.sleep(20);
-        }
+        dev.rampart.gui.support.Waits.until(what, 30, done);
     }
 
     /** Takes records in (as the pump would) until {@code done}. */

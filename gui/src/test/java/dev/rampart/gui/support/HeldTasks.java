@@ -19,16 +19,7 @@ public final class HeldTasks implements TaskRunner {
 
     @Override
     public <T> void submit(Callable<T> work, Consumer<T> ok, Consumer<Throwable> failed) {
-        held.add(() -> {
-            T v;
-            try {
-                v = work.call();
-            } catch (Exception e) {
-                failed.accept(e);
-                return;
-            }
-            ok.accept(v);
-        });
+        held.add(() -> InlineTasks.runNow(work, ok, failed));
     }
 
     @Override

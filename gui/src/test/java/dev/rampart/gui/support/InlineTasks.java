@@ -16,6 +16,11 @@ public final class InlineTasks implements TaskRunner {
     @Override
     public <T> void submit(Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
         submitted++;
+        runNow(work, onSuccess, onFailure);
+    }
+
+    /** Does {@code work} here and now, then {@code onSuccess} with its value or {@code onFailure} with what it threw. */
+    static <T> void runNow(Callable<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
         T value;
         try {
             value = work.call();
