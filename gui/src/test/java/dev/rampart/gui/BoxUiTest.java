@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rampart.gui.connection.ConnectionViewModel;
 import dev.rampart.gui.deploy.DeployViewModel;
 import dev.rampart.gui.editor.RuleRow;
+import dev.rampart.gui.logs.FlowGrid;
+import dev.rampart.gui.support.Pixels;
 import dev.rampart.gui.support.Examples;
 import dev.rampart.telemetry.Flow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javafx.scene.control.Button;
-import javafx.scene.control.TableCell;
-import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,9 +51,8 @@ class BoxUiTest {
         System.err.printf("BoxUiTest: %s at %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
     }
 
-    @SuppressWarnings("unchecked")
-    static TableView<Flow> flows(FxRobot robot) {
-        return (TableView<Flow>) robot.lookup("#flowTable").queryAs(TableView.class);
+    static FlowGrid flows(FxRobot robot) {
+        return robot.lookup("#flowTable").queryAs(FlowGrid.class);
     }
 
     @Test
@@ -92,7 +91,7 @@ class BoxUiTest {
         // What the software renderer repaints as records arrive must not stretch cached images (see logs.css).
         robot.interact(() -> {
             java.util.List<String> stretched = new java.util.ArrayList<>();
-            for (javafx.scene.Node n : robot.lookup("#flowTable .table-row-cell").queryAll()) multiFill(n, stretched);
+            multiFill(flows(robot), stretched);
             for (javafx.scene.Node n : robot.lookup(".canvas-chart").queryAll()) multiFill(n, stretched);
             assertEquals(java.util.List.of(), stretched.stream().distinct().toList(),
                     "regions under the live log's rows and charts drawn with more than one background fill");
@@ -103,20 +102,22 @@ class BoxUiTest {
         waitUntil("only dropped records are shown", () -> !flows(robot).getItems().isEmpty()
                 && flows(robot).getItems().stream().allMatch(f -> f.verdict() == Flow.DROP));
         mark("filtered");
-        // Denied records are drawn in the theme's error colour (the filter's error label has it).
-        robot.interact(() -> {
-            javafx.scene.paint.Paint error = robot.lookup("#filterError").queryLabeled().getTextFill();
-            var shown = robot.lookup("#flowTable .flow-text").queryAllAs(javafx.scene.text.Text.class).stream()
-                    .filter(t -> t.getText() != null && !t.getText().isEmpty()).toList();
-            assertTrue(!shown.isEmpty() && shown.stream().allMatch(t -> t.getFill().equals(error)),
-                    "dropped records in " + error + ": " + shown.stream().map(t -> t.getText() + "=" + t.getFill()).limit(5).toList());
-        });
-        // Paused, the rows stay put while the robot aims at one; a click on a source cell adds that address to the filter.
+        // Paused, the rows stay put while the robot aims at one.
         robot.clickOn("#pauseButton");
-        TableCell<?, ?> cell = robot.lookup("#flowTable .flow-cell").match(c -> ((TableCell<?, ?>) c).getTableColumn().getId()
-                .equals("flow-source") && ((TableCell<?, ?>) c).getItem() != null).queryAs(TableCell.class);
-        String address = (String) cell.getItem();
-        robot.clickOn(cell);
+        // Denied records are drawn in the theme's error colour (the filter's error label has it), as the snapshot shows.
+        robot.interact(() -> {
+            javafx.scene.paint.Color error = (javafx.scene.paint.Color) robot.lookup("#filterError").queryLabeled().getTextFill();
+            var image = flows(robot).body().snapshot(null, null);
+            var row = flows(robot).rowInBody(flows(robot).getTopRow());
+            javafx.scene.paint.Color back = image.getPixelReader().getColor(1, (int) row.getMinY() + 2);
+            javafx.scene.paint.Color ink = Pixels.ink(image.getPixelReader(), row, back);
+            assertTrue(Pixels.closer(ink, error, javafx.scene.paint.Color.BLACK, back),
+                    "a dropped record drawn in " + error + ", not the text colour: " + ink + " on " + back);
+        });
+        // A click on a source cell adds that address to the filter.
+        FlowGrid grid = flows(robot);
+        String address = grid.getItems().get(grid.getTopRow()).src();
+        robot.clickOn(grid.cellOnScreen(grid.getTopRow(), "flow-source"));
         assertEquals("verdict drop src " + address, robot.lookup("#filterField").queryTextInputControl().getText());
         waitUntil("only that source's drops are shown", () -> flows(robot).getItems().stream()
                 .allMatch(f -> f.verdict() == Flow.DROP && f.src().equals(address)));
