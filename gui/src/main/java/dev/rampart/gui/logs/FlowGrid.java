@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 package dev.rampart.gui.logs;
 
+import static dev.rampart.gui.logs.ThemeInk.ink;
+import static dev.rampart.gui.logs.ThemeInk.swatch;
+
 import dev.rampart.telemetry.Flow;
 import java.util.HashMap;
 import java.util.List;
@@ -152,14 +155,6 @@ public final class FlowGrid extends Region {
             repaint();
         });
         header.addEventHandler(MouseEvent.MOUSE_RELEASED, e -> resizing = -1);
-    }
-
-    private static Label swatch(String styleClass) {
-        Label l = new Label();
-        l.getStyleClass().add(styleClass);
-        l.setVisible(false);
-        l.setManaged(false);
-        return l;
     }
 
     void setCellActions(CellActions a) { actions = a; }
@@ -419,8 +414,6 @@ public final class FlowGrid extends Region {
         paintHeader();
         paintBody();
     }
-
-    private static Paint ink(Label l, Color fallback) { return l.getTextFill() == null ? fallback : l.getTextFill(); }
 
     private void paintHeader() {
         GraphicsContext g = header.getGraphicsContext2D();

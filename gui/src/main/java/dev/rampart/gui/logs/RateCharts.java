@@ -26,7 +26,7 @@ final class RateCharts {
     /** A canvas that fills its region and repaints when resized or restyled. */
     abstract static class Chart extends Region {
         final Canvas canvas = new Canvas();
-        final Label total = swatch("rate-total"), denied = swatch("rate-denied"), text = swatch("chart-text");
+        final Label total = ThemeInk.swatch("rate-total"), denied = ThemeInk.swatch("rate-denied"), text = ThemeInk.swatch("chart-text");
 
         Chart() {
             getStyleClass().add("canvas-chart");
@@ -34,15 +34,7 @@ final class RateCharts {
             for (Label l : List.of(total, denied, text)) l.textFillProperty().addListener((o, a, b) -> paint());
         }
 
-        private static Label swatch(String styleClass) {
-            Label l = new Label();
-            l.getStyleClass().add(styleClass);
-            l.setVisible(false);
-            l.setManaged(false);
-            return l;
-        }
-
-        @Override protected void layoutChildren() {
+            @Override protected void layoutChildren() {
             double w = Math.floor(getWidth() - snappedLeftInset() - snappedRightInset());
             double h = Math.floor(getHeight() - snappedTopInset() - snappedBottomInset());
             canvas.relocate(snappedLeftInset(), snappedTopInset());
@@ -71,7 +63,7 @@ final class RateCharts {
 
         abstract void draw(GraphicsContext g, double w, double h, double line);
 
-        Paint ink(Label l, Color fallback) { return l.getTextFill() == null ? fallback : l.getTextFill(); }
+        Paint ink(Label l, Color fallback) { return ThemeInk.ink(l, fallback); }
     }
 
     /** Records and denials per second, the newest second (still filling up) left out. */
