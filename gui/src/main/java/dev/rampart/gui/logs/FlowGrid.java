@@ -113,6 +113,11 @@ public final class FlowGrid extends Region {
             l.textFillProperty().addListener((o, a, b) -> repaint());
         text.fontProperty().addListener((o, a, b) -> { fontChanged(); requestLayout(); });
         focusedProperty().addListener((o, a, b) -> paintBody());
+        // A canvas has nothing for a screen reader to read: the grid reads out the selected record.
+        setAccessibleRole(javafx.scene.AccessibleRole.TEXT);
+        setAccessibleRoleDescription("flow records");
+        accessibleTextProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> selected.get() == null ? items.size() + " records, none selected" : rowText(selected.get()), selected, items));
         fontChanged();
 
         items.addListener((ListChangeListener<Flow>) this::itemsChanged);

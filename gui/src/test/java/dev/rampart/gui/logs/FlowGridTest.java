@@ -157,6 +157,7 @@ class FlowGridTest {
         assertSame(all.get(199 - (top + 1)), grid.getSelected(), "a right click selects the row too");
         onFx(menu::hide, robot);
 
+        assertEquals(grid.rowText(grid.getSelected()), grid.getAccessibleText(), "a screen reader reads the selected record");
         robot.type(KeyCode.ESCAPE);
         assertNull(grid.getSelected(), "Escape clears the selection");
         // What Ctrl+C copies: the record's columns, tab-separated.
