@@ -130,6 +130,12 @@ class BoxUiTest {
             var h = app.editor().hitsOf(lanOut);
             return h != null && h.packets() > 0 && h.lastHitMs() > 0;
         });
+        // The Hits column follows the counters' polls without the table being rebuilt.
+        waitUntil("a rule with hits shows them in its row's Hits cell", () -> robot.lookup(".rule-table .table-row-cell").queryAll().stream()
+                .filter(n -> n instanceof javafx.scene.control.TableRow<?> r && r.getItem() instanceof RuleRow rr
+                        && app.editor().hitsOf(rr) != null && app.editor().hitsOf(rr).packets() > 0)
+                .flatMap(n -> n.lookupAll(".hits-column").stream())
+                .anyMatch(c -> c instanceof javafx.scene.control.Labeled l && l.getText() != null && l.getText().matches("[1-9][\\d,]*, \\d+[smhd] ago")));
     }
 
     /** {@code node} and its ancestors that have more than one background fill, by style class. */

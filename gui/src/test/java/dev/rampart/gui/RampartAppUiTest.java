@@ -131,6 +131,8 @@ class RampartAppUiTest {
         waitUntil("the typo is underlined", () -> code.getStyleAtPosition(from + 6).contains("error"));
         waitUntil("the problem is listed", () -> robot.lookup(".diagnostic-list .list-cell.error").tryQuery()
                 .map(c -> ((javafx.scene.control.Labeled) c).getText().contains("nmz")).orElse(false));
+        // The row arrives with the parse and its mark with the compile after it: the row is marked in place.
+        waitUntil("the rule's row is marked as an error", () -> markedRows(robot, "error").equals(Set.of("nms-snmp")));
     }
 
     @Test
@@ -147,9 +149,11 @@ class RampartAppUiTest {
         assertTrue(robot.lookup("#traceArea").queryAs(javafx.scene.control.TextArea.class).getText().contains("rule fw-replies: state new not in"));
     }
 
+    static Set<String> decidingRows(FxRobot robot) { return markedRows(robot, "deciding"); }
+
     @SuppressWarnings("unchecked")
-    static Set<String> decidingRows(FxRobot robot) {
-        Collection<TableRow<RuleRow>> rows = robot.lookup(".rule-table .table-row-cell.deciding").queryAllAs((Class<TableRow<RuleRow>>) (Class<?>) TableRow.class);
+    static Set<String> markedRows(FxRobot robot, String mark) {
+        Collection<TableRow<RuleRow>> rows = robot.lookup(".rule-table .table-row-cell." + mark).queryAllAs((Class<TableRow<RuleRow>>) (Class<?>) TableRow.class);
         return rows.stream().filter(r -> r.getItem() != null).map(r -> r.getItem().id()).collect(Collectors.toSet());
     }
 }

@@ -129,13 +129,18 @@ public final class EditorView {
             if (lastSelected != null && ruleTable.getSelectionModel().isEmpty()) reselect(lastSelected.hook(), lastSelected.id());
         });
         vm.highlightedProperty().addListener((o, was, now) -> {
-            ruleTable.refresh();
+            restyleRows();
             if (now != null) {
                 ruleTable.getItems().stream().filter(now::refersTo).findFirst().ifPresent(ruleTable::scrollTo);
             }
         });
-        vm.analysisProperty().addListener((o, was, now) -> ruleTable.refresh());
-        vm.hitsProperty().addListener((o, was, now) -> ruleTable.refresh());
+        // What these change is the rows' marks (errors, the deciding rule, never hit) and the Hits
+        // column (bound to the counters): the visible rows restyle in place. TableView.refresh()
+        // would throw away and rebuild every visible cell, which with some 500 cells on screen was
+        // most of the UI thread's stall when a big policy's diagnostics arrived, and came back with
+        // every poll of the box's counters (EditorOpenBench; docs/benchmarks.md).
+        vm.analysisProperty().addListener((o, was, now) -> restyleRows());
+        vm.hitsProperty().addListener((o, was, now) -> restyleRows());
         // A rule inserted from elsewhere shows once the analysis has made its row.
         vm.revealProperty().addListener((o, was, now) -> revealWhenShown());
         vm.rows().addListener((ListChangeListener<RuleRow>) c -> revealWhenShown());
@@ -173,13 +178,14 @@ public final class EditorView {
         hits.setSortable(false);
         hits.setPrefWidth(115);
         hits.setMinWidth(95);
-        hits.setCellValueFactory(c -> {
+        // Bound to the counters, so a poll updates the column's cells without rebuilding them.
+        hits.setCellValueFactory(c -> javafx.beans.binding.Bindings.createStringBinding(() -> {
             var h = vm.hitsOf(c.getValue());
-            if (vm.hitsProperty().get() == null) return new ReadOnlyStringWrapper("");
-            if (h == null) return new ReadOnlyStringWrapper("not running");
-            return new ReadOnlyStringWrapper(h.lastHitMs() == 0 ? String.format("%,d, never", h.packets())
-                    : String.format("%,d, %s", h.packets(), ago(System.currentTimeMillis() - h.lastHitMs())));
-        });
+            if (vm.hitsProperty().get() == null) return "";
+            if (h == null) return "not running";
+            return h.lastHitMs() == 0 ? String.format("%,d, never", h.packets())
+                    : String.format("%,d, %s", h.packets(), ago(System.currentTimeMillis() - h.lastHitMs()));
+        }, vm.hitsProperty()));
         hits.getStyleClass().add("hits-column");
         // Right after the name: the column to scan when looking for dead rules.
         ruleTable.getColumns().add(2, hits);
@@ -198,8 +204,17 @@ public final class EditorView {
         };
     }
 
+    /** The rule table's rows that exist now (the table makes and drops them as it likes). */
+    private final java.util.Set<RuleTableRow> liveRows = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+    /** Marks every row the table has again, from the current analysis, counters and deciding rule. */
+    private void restyleRows() {
+        for (RuleTableRow r : liveRows) r.restyle();
+    }
+
     private final class RuleTableRow extends TableRow<RuleRow> {
         RuleTableRow() {
+            liveRows.add(this);
             setOnDragDetected(e -> {
                 if (getItem() == null || !vm.tableEditableProperty().get()) return;
                 var db = startDragAndDrop(TransferMode.MOVE);
@@ -238,33 +253,50 @@ public final class EditorView {
         @Override
         protected void updateItem(RuleRow row, boolean empty) {
             super.updateItem(row, empty);
-            getStyleClass().removeAll("disabled-rule", "deciding", "error", "warning", "never-hit");
-            setTooltip(null);
-            if (empty || row == null) return;
-            if (row.disabled()) getStyleClass().add("disabled-rule");
-            var hit = vm.hitsOf(row);
-            if (hit != null && hit.packets() == 0) getStyleClass().add("never-hit");
-            RuleRef h = vm.highlightedProperty().get();
-            if (h != null && h.refersTo(row)) getStyleClass().add("deciding");
-            List<String> messages = new ArrayList<>();
-            boolean error = false;
-            PolicyAnalysis a = vm.analysisProperty().get();
-            ParsedText p = vm.parsedProperty().get();
-            // Rows from a newer parse than the compile would get the older text's diagnostics at the wrong places.
-            if (a != null && a.syntaxOk() && p != null && a.text().equals(p.text())) {
-                for (Diagnostic d : a.diagnostics()) {
-                    if (d.span().file() == a.source() && d.span().start() >= row.start() && d.span().start() < row.end()) {
-                        messages.add(d.message());
-                        error |= d.isError();
+            restyle();
+        }
+
+        /** The row's marks as style classes, and its diagnostics as a tooltip. */
+        void restyle() {
+            RuleRow row = getItem();
+            List<String> marks = new ArrayList<>(2);
+            String messages = null;
+            if (!isEmpty() && row != null) {
+                if (row.disabled()) marks.add("disabled-rule");
+                var hit = vm.hitsOf(row);
+                if (hit != null && hit.packets() == 0) marks.add("never-hit");
+                RuleRef h = vm.highlightedProperty().get();
+                if (h != null && h.refersTo(row)) marks.add("deciding");
+                StringBuilder found = new StringBuilder();
+                boolean error = false;
+                PolicyAnalysis a = vm.analysisProperty().get();
+                ParsedText p = vm.parsedProperty().get();
+                // Rows from a newer parse than the compile would get the older text's diagnostics at the wrong places.
+                if (a != null && a.syntaxOk() && p != null && a.text().equals(p.text())) {
+                    for (Diagnostic d : a.diagnostics()) {
+                        if (d.span().file() == a.source() && d.span().start() >= row.start() && d.span().start() < row.end()) {
+                            found.append(found.isEmpty() ? "" : "\n").append(d.message());
+                            error |= d.isError();
+                        }
                     }
                 }
+                if (!found.isEmpty()) {
+                    marks.add(error ? "error" : "warning");
+                    messages = found.toString();
+                }
             }
-            if (!messages.isEmpty()) {
-                getStyleClass().add(error ? "error" : "warning");
-                setTooltip(new Tooltip(String.join("\n", messages)));
+            // Only a real change touches the style classes: each change restyles the row and its cells.
+            List<String> had = getStyleClass().stream().filter(ROW_MARKS::contains).toList();
+            if (!new java.util.HashSet<>(had).equals(new java.util.HashSet<>(marks))) {
+                getStyleClass().removeAll(ROW_MARKS);
+                getStyleClass().addAll(marks);
             }
+            String shown = getTooltip() == null ? null : getTooltip().getText();
+            if (!java.util.Objects.equals(shown, messages)) setTooltip(messages == null ? null : new Tooltip(messages));
         }
     }
+
+    private static final List<String> ROW_MARKS = List.of("disabled-rule", "deciding", "error", "warning", "never-hit");
 
     private RuleRow selected() { return ruleTable.getSelectionModel().getSelectedItem(); }
 
@@ -306,8 +338,10 @@ public final class EditorView {
         codeArea.getStyleClass().add("policy-text");
         codeArea.setParagraphGraphicFactory(LineNumberFactory.get(codeArea));
         textPane.getChildren().add(new VirtualizedScrollPane<>(codeArea));
-        codeArea.textProperty().addListener((o, was, now) -> {
-            if (!pushingText) vm.textProperty().set(now);
+        // Text changes only: a listener on the text property would rebuild the whole text (752 kB
+        // for 10k rules) on every style change too, and a big text is styled in dozens of steps.
+        codeArea.plainTextChanges().subscribe(c -> {
+            if (!pushingText) vm.textProperty().set(codeArea.getText());
         });
         vm.textProperty().addListener((o, was, now) -> pushText(now));
         pushText(vm.textProperty().get());

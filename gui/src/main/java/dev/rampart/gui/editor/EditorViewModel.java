@@ -210,11 +210,26 @@ public final class EditorViewModel {
         compile(p, ++generation, f == null ? Path.of("").toAbsolutePath() : f.toAbsolutePath().getParent());
     }
 
+    /** How long a compile runs before the status line says it is still checking: a big policy takes a second. */
+    static final Duration CHECKING_NOTE = Duration.ofMillis(300);
+    private TaskRunner.Cancellable checkingNote;
+
     private void compile(ParsedText p, long gen, Path baseDir) {
         applyParsed(p);
+        if (checkingNote != null) checkingNote.cancel();
+        // Typing in a small policy never sees this (its compile is back in milliseconds); opening
+        // a big one says why the diagnostics are not in yet.
+        TaskRunner.Cancellable note = tasks.schedule(CHECKING_NOTE, () -> {
+            if (gen == generation) status.set(String.format("Checking %,d rules ...", p.rows().size()));
+        });
+        checkingNote = note;
         tasks.submit(() -> PolicyAnalysis.of(p, baseDir), a -> {
+            note.cancel();
             if (gen == generation) apply(a);
-        }, err -> status.set("Internal error while compiling: " + describe(err)));
+        }, err -> {
+            note.cancel();
+            status.set("Internal error while compiling: " + describe(err));
+        });
     }
 
     private void applyParsed(ParsedText p) {

@@ -48,6 +48,23 @@ class EditorViewModelTest {
     }
 
     @Test
+    void aCompileThatTakesAWhileSaysSoAndItsResultReplacesTheNote() {
+        dev.rampart.gui.support.HeldTasks held = new dev.rampart.gui.support.HeldTasks();
+        files.files.put(path, POLICY);
+        EditorViewModel vm = new EditorViewModel(held, dialogs, files, Duration.ofMillis(250));
+        vm.load(path);
+        held.runAll(); // the read and parse; the compile is now held, as if still running
+        assertEquals(3, vm.rows().size(), "the table is filled before the compile is back");
+        assertEquals("Opened " + path, vm.statusProperty().get());
+        assertEquals(1, held.timers.size(), "a note is due if the compile is still running then");
+        held.timers.get(0).run();
+        assertEquals("Checking 3 rules ...", vm.statusProperty().get());
+        held.runAll();
+        assertEquals("0 errors, 0 warnings", vm.statusProperty().get());
+        assertEquals(List.of(), held.timers, "the compile's result cancels the note");
+    }
+
+    @Test
     void opensTheExampleWithAllItsRulesAndNoErrors() {
         EditorViewModel vm = new EditorViewModel(tasks, dialogs, new DiskFileAccess(), Duration.ofMillis(250));
         vm.load(Examples.office());
