@@ -103,7 +103,8 @@ public final class EditorView {
             col.setPrefWidth(prefWidth(rc));
             col.setMinWidth(Math.min(55, prefWidth(rc)));
             col.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().cell(rc)));
-            col.setCellFactory(c -> new PickerCell(vm, rc, cellPicker));
+            PickerCell.DefinitionsMenu menu = new PickerCell.DefinitionsMenu();
+            col.setCellFactory(c -> new PickerCell(vm, rc, cellPicker, menu));
             col.setOnEditCommit(e -> {
                 if (!vm.editCell(e.getRowValue(), rc, e.getNewValue())) ruleTable.refresh();
             });

@@ -28,14 +28,30 @@ final class PickerCell extends TableCell<RuleRow, String> {
     private TextField field;
     private boolean picking;
 
-    PickerCell(EditorViewModel vm, RuleColumn column, CompletionPopup popup) {
+    /**
+     * The context menu of a column's cells, one for all of them: a menu is a window with a scene
+     * of its own, and making one per cell was a large part of the rule table's work each time it
+     * made its rows (EditorOpenBench; docs/benchmarks.md). It fills itself for the cell it opens on.
+     */
+    static final class DefinitionsMenu {
+        // A context menu with no items is never shown, so it starts with one; showing refills it.
+        final ContextMenu menu = new ContextMenu(new MenuItem("Go to definition"));
+        PickerCell target;
+
+        DefinitionsMenu() {
+            menu.setOnShowing(e -> {
+                if (target != null) target.fillMenu(menu);
+            });
+        }
+    }
+
+    PickerCell(EditorViewModel vm, RuleColumn column, CompletionPopup popup, DefinitionsMenu menu) {
         this.vm = vm;
         this.column = column;
         this.popup = popup;
-        // A context menu with no items is never shown, so it starts with one; showing refills it for the cell's rule.
-        ContextMenu menu = new ContextMenu(new MenuItem("Go to definition"));
-        menu.setOnShowing(e -> fillMenu(menu));
-        setContextMenu(menu);
+        setContextMenu(menu.menu);
+        // A filter runs before the control opens its menu: the menu then fills for this cell.
+        addEventFilter(javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED, e -> menu.target = this);
     }
 
     private void fillMenu(ContextMenu menu) {
