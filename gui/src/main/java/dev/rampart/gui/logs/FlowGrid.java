@@ -131,10 +131,12 @@ public final class FlowGrid extends Region {
         body.addEventHandler(MouseEvent.MOUSE_CLICKED, this::bodyClicked);
         body.addEventHandler(MouseEvent.MOUSE_MOVED, e -> tipFor(columnAt(e.getX())));
         body.addEventHandler(MouseEvent.MOUSE_EXITED, e -> tipFor(null));
-        body.setOnContextMenuRequested(e -> {
-            // From the keyboard (the Menu key, Shift+F10): the selected record, and its first column.
-            int row = e.isKeyboardTrigger() ? selectedRow : rowAt(e.getY());
-            int col = e.isKeyboardTrigger() ? 0 : columnAt(e.getX());
+        // On the grid, not the canvas: a request from the keyboard (the Menu key, Shift+F10) goes to
+        // the focused grid and acts on the selected record, in its first column.
+        setOnContextMenuRequested(e -> {
+            Point2D at = body.sceneToLocal(e.getSceneX(), e.getSceneY());
+            int row = e.isKeyboardTrigger() ? selectedRow : rowAt(at.getY());
+            int col = e.isKeyboardTrigger() ? 0 : columnAt(at.getX());
             if (row < 0 || col < 0 || actions == null) return;
             select(row);
             ContextMenu menu = actions.menu(items.get(row), columns.get(col));

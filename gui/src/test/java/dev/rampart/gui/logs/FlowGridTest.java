@@ -156,6 +156,14 @@ class FlowGridTest {
         assertTrue(menu.isShowing());
         assertSame(all.get(199 - (top + 1)), grid.getSelected(), "a right click selects the row too");
         onFx(menu::hide, robot);
+        // From the keyboard the request goes to the focused grid and acts on the selected record.
+        onFx(() -> {
+            Point2D corner = grid.localToScene(0, 0);
+            javafx.event.Event.fireEvent(grid, new ContextMenuEvent(ContextMenuEvent.CONTEXT_MENU_REQUESTED,
+                    corner.getX(), corner.getY(), 0, 0, true, null));
+        }, robot);
+        assertEquals(all.get(199 - (top + 1)).seq() + " flow-source", menus.get(1), "the selected record, first column");
+        onFx(menu::hide, robot);
 
         assertEquals(grid.rowText(grid.getSelected()), grid.getAccessibleText(), "a screen reader reads the selected record");
         robot.type(KeyCode.ESCAPE);
