@@ -166,6 +166,10 @@ class FlowGridTest {
         onFx(menu::hide, robot);
 
         assertEquals(grid.rowText(grid.getSelected()), grid.getAccessibleText(), "a screen reader reads the selected record");
+        robot.press(KeyCode.CONTROL).type(KeyCode.C).release(KeyCode.CONTROL);
+        String[] copied = {null};
+        onFx(() -> copied[0] = javafx.scene.input.Clipboard.getSystemClipboard().getString(), robot);
+        assertEquals(grid.rowText(grid.getSelected()), copied[0], "Ctrl+C copies the selected record");
         robot.type(KeyCode.ESCAPE);
         assertNull(grid.getSelected(), "Escape clears the selection");
         // What Ctrl+C copies: the record's columns, tab-separated.
