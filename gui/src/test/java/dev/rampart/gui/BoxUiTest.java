@@ -107,12 +107,9 @@ class BoxUiTest {
         // Denied records are drawn in the theme's error colour (the filter's error label has it), as the snapshot shows.
         robot.interact(() -> {
             javafx.scene.paint.Color error = (javafx.scene.paint.Color) robot.lookup("#filterError").queryLabeled().getTextFill();
-            var image = flows(robot).body().snapshot(null, null);
-            var row = flows(robot).rowInBody(flows(robot).getTopRow());
-            javafx.scene.paint.Color back = image.getPixelReader().getColor(1, (int) row.getMinY() + 2);
-            javafx.scene.paint.Color ink = Pixels.ink(image.getPixelReader(), row, back);
-            assertTrue(Pixels.closer(ink, error, javafx.scene.paint.Color.BLACK, back),
-                    "a dropped record drawn in " + error + ", not the text colour: " + ink + " on " + back);
+            Pixels.Row row = Pixels.row(flows(robot).body().snapshot(null, null), flows(robot).rowInBody(flows(robot).getTopRow()));
+            assertTrue(row.inkCloser(error, javafx.scene.paint.Color.BLACK),
+                    "a dropped record drawn in " + error + ", not the text colour: " + row);
         });
         // A click on a source cell adds that address to the filter.
         FlowGrid grid = flows(robot);

@@ -212,17 +212,15 @@ public final class EditorViewModel {
 
     /** How long a compile runs before the status line says it is still checking: a big policy takes a second. */
     static final Duration CHECKING_NOTE = Duration.ofMillis(300);
-    private TaskRunner.Cancellable checkingNote;
 
     private void compile(ParsedText p, long gen, Path baseDir) {
         applyParsed(p);
-        if (checkingNote != null) checkingNote.cancel();
         // Typing in a small policy never sees this (its compile is back in milliseconds); opening
-        // a big one says why the diagnostics are not in yet.
+        // a big one says why the diagnostics are not in yet. A superseded compile's note says
+        // nothing (its generation is old), and every compile cancels its own note when it ends.
         TaskRunner.Cancellable note = tasks.schedule(CHECKING_NOTE, () -> {
             if (gen == generation) status.set(String.format("Checking %,d rules ...", p.rows().size()));
         });
-        checkingNote = note;
         tasks.submit(() -> PolicyAnalysis.of(p, baseDir), a -> {
             note.cancel();
             if (gen == generation) apply(a);

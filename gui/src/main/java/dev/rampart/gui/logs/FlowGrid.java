@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
@@ -121,7 +120,7 @@ public final class FlowGrid extends Region {
         fontChanged();
 
         items.addListener((ListChangeListener<Flow>) this::itemsChanged);
-        placeholder.setVisible(items.isEmpty());
+        placeholder.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(items));
         bar.valueProperty().addListener((o, a, b) -> {
             if (syncingBar) return;
             top = (int) Math.round(b.doubleValue());
@@ -130,7 +129,7 @@ public final class FlowGrid extends Region {
         body.addEventHandler(MouseEvent.MOUSE_PRESSED, this::bodyPressed);
         body.addEventHandler(MouseEvent.MOUSE_CLICKED, this::bodyClicked);
         body.addEventHandler(MouseEvent.MOUSE_MOVED, e -> tipFor(columnAt(e.getX())));
-        body.addEventHandler(MouseEvent.MOUSE_EXITED, e -> tipFor(null));
+        body.addEventHandler(MouseEvent.MOUSE_EXITED, e -> tipFor(-1));
         // On the grid, not the canvas: a request from the keyboard (the Menu key, Shift+F10) goes to
         // the focused grid and acts on the selected record, in its first column.
         setOnContextMenuRequested(e -> {
@@ -255,7 +254,6 @@ public final class FlowGrid extends Region {
         top = Math.max(0, Math.min(top, maxTop()));
         syncBar();
         paintBody();
-        placeholder.setVisible(items.isEmpty());
     }
 
     // ---- input ----------------------------------------------------------------------------------
@@ -304,8 +302,9 @@ public final class FlowGrid extends Region {
         return s.toString();
     }
 
-    private void tipFor(Integer col) {
-        Column c = col == null || col < 0 ? null : columns.get(col);
+    /** Shows column {@code col}'s tooltip while the pointer is over it (-1: over none). */
+    private void tipFor(int col) {
+        Column c = col < 0 ? null : columns.get(col);
         if (c == tipColumn) return;
         tipColumn = c;
         if (c == null || c.tip() == null) Tooltip.uninstall(body, tooltip);
@@ -493,7 +492,7 @@ public final class FlowGrid extends Region {
      * values that sum is the laid-out width (FlowGridTest compares them).
      */
     String fit(String s, double room) {
-        if (s == null || s.isEmpty() || width(s, s.length()) <= room) return s;
+        if (s == null || s.isEmpty() || textWidth(s) <= room) return s;
         double left = room - advance('\u2026');
         int n = 0;
         double w = 0;
@@ -502,11 +501,9 @@ public final class FlowGrid extends Region {
     }
 
     /** The width {@link #fit} takes {@code s} to have in the grid's font. */
-    double textWidth(String s) { return width(s, s.length()); }
-
-    private double width(String s, int n) {
+    double textWidth(String s) {
         double w = 0;
-        for (int i = 0; i < n; i++) w += advance(s.charAt(i));
+        for (int i = 0; i < s.length(); i++) w += advance(s.charAt(i));
         return w;
     }
 

@@ -12,7 +12,6 @@ import dev.rampart.telemetry.Flow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.geometry.VerticalDirection;
 import javafx.scene.Scene;
@@ -83,34 +82,32 @@ class FlowGridTest {
         return a;
     }
 
-    void onFx(Runnable r, FxRobot robot) { robot.interact(r); }
-
     @Test
     void rowsInViewStayPutAsRecordsArriveAndTheSelectionFollowsItsRecord(FxRobot robot) {
         List<Flow> all = new ArrayList<>();
         for (int i = 0; i < 300; i++) all.add(flow(i));
-        onFx(() -> list.swap(newestFirst(all, 0, 100), -1), robot);
+        robot.interact(() -> list.swap(newestFirst(all, 0, 100), -1));
         assertEquals(0, grid.getTopRow());
         // At the top, the newest records show: five new on top, five oldest gone.
-        onFx(() -> list.swap(newestFirst(all, 5, 105), 5), robot);
+        robot.interact(() -> list.swap(newestFirst(all, 5, 105), 5));
         assertEquals(0, grid.getTopRow());
         assertEquals(104, grid.getItems().get(0).seq());
 
-        onFx(() -> { grid.scrollTo(10); grid.select(12); }, robot);
+        robot.interact(() -> { grid.scrollTo(10); grid.select(12); });
         Flow chosen = grid.getSelected();
         assertEquals(92, chosen.seq());
-        onFx(() -> list.swap(newestFirst(all, 10, 110), 5), robot);
+        robot.interact(() -> list.swap(newestFirst(all, 10, 110), 5));
         assertEquals(15, grid.getTopRow(), "scrolled down, the same records stay in view");
         assertEquals(17, grid.getSelectedRow());
         assertSame(chosen, grid.getSelected());
 
         // A new filter replaces the list: the selection is found again by identity ...
-        onFx(() -> list.swap(newestFirst(all, 50, 100), -1), robot);
+        robot.interact(() -> list.swap(newestFirst(all, 50, 100), -1));
         assertSame(chosen, grid.getSelected());
         assertSame(chosen, grid.getItems().get(grid.getSelectedRow()));
         assertTrue(grid.getSelectedRow() >= grid.getTopRow(), "and kept in view");
         // ... and dropped once its record has left the list.
-        onFx(() -> list.swap(newestFirst(all, 200, 250), 50), robot);
+        robot.interact(() -> list.swap(newestFirst(all, 200, 250), 50));
         assertNull(grid.getSelected());
         assertEquals(-1, grid.getSelectedRow());
     }
@@ -119,7 +116,7 @@ class FlowGridTest {
     void clicksKeysWheelAndMenuActOnTheRecordUnderThePointer(FxRobot robot) {
         List<Flow> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) all.add(flow(i));
-        onFx(() -> list.swap(newestFirst(all, 0, 200), -1), robot);
+        robot.interact(() -> list.swap(newestFirst(all, 0, 200), -1));
 
         robot.clickOn(grid.cellOnScreen(3, "flow-source"));
         assertEquals(List.of("196 flow-source"), clicks);
@@ -136,7 +133,7 @@ class FlowGridTest {
         assertEquals(199, grid.getSelected().seq());
         assertEquals(0, grid.getTopRow());
 
-        onFx(() -> grid.scrollTo(50), robot);
+        robot.interact(() -> grid.scrollTo(50));
         robot.moveTo(grid.cellOnScreen(52, "flow-verdict")).scroll(3, VerticalDirection.DOWN);
         int turnedOnce = grid.getTopRow();
         robot.scroll(6, VerticalDirection.UP);
@@ -147,28 +144,28 @@ class FlowGridTest {
         int top = grid.getTopRow();
         // Monocle, the headless window system, sends no context-menu event on a right click: send the one GTK would.
         Point2D at = grid.cellOnScreen(top + 1, "flow-verdict");
-        onFx(() -> {
+        robot.interact(() -> {
             Point2D inScene = grid.getScene().getRoot().screenToLocal(at); // the event's x, y are the scene's
             javafx.event.Event.fireEvent(grid.body(), new ContextMenuEvent(ContextMenuEvent.CONTEXT_MENU_REQUESTED,
                     inScene.getX(), inScene.getY(), at.getX(), at.getY(), false, null));
-        }, robot);
+        });
         assertEquals(List.of(all.get(199 - (top + 1)).seq() + " flow-verdict"), menus);
         assertTrue(menu.isShowing());
         assertSame(all.get(199 - (top + 1)), grid.getSelected(), "a right click selects the row too");
-        onFx(menu::hide, robot);
+        robot.interact(menu::hide);
         // From the keyboard the request goes to the focused grid and acts on the selected record.
-        onFx(() -> {
+        robot.interact(() -> {
             Point2D corner = grid.localToScene(0, 0);
             javafx.event.Event.fireEvent(grid, new ContextMenuEvent(ContextMenuEvent.CONTEXT_MENU_REQUESTED,
                     corner.getX(), corner.getY(), 0, 0, true, null));
-        }, robot);
+        });
         assertEquals(all.get(199 - (top + 1)).seq() + " flow-source", menus.get(1), "the selected record, first column");
-        onFx(menu::hide, robot);
+        robot.interact(menu::hide);
 
         assertEquals(grid.rowText(grid.getSelected()), grid.getAccessibleText(), "a screen reader reads the selected record");
         robot.press(KeyCode.CONTROL).type(KeyCode.C).release(KeyCode.CONTROL);
         String[] copied = {null};
-        onFx(() -> copied[0] = javafx.scene.input.Clipboard.getSystemClipboard().getString(), robot);
+        robot.interact(() -> copied[0] = javafx.scene.input.Clipboard.getSystemClipboard().getString());
         assertEquals(grid.rowText(grid.getSelected()), copied[0], "Ctrl+C copies the selected record");
         robot.type(KeyCode.ESCAPE);
         assertNull(grid.getSelected(), "Escape clears the selection");
@@ -178,7 +175,7 @@ class FlowGridTest {
 
     @Test
     void aHeaderEdgeDraggedWidensItsColumn(FxRobot robot) {
-        onFx(() -> list.swap(new Flow[] {flow(1)}, -1), robot);
+        robot.interact(() -> list.swap(new Flow[] {flow(1)}, -1));
         Point2D before = grid.cellOnScreen(0, "flow-verdict");
         // The Source column's right edge, in the header just above the first row.
         Point2D edge = new Point2D(grid.body().localToScreen(0, 0).getX() + 140, grid.body().localToScreen(0, 0).getY() - 6);
@@ -191,31 +188,27 @@ class FlowGridTest {
     void deniedRowsAreDrawnInTheErrorColourAndTheSelectedRowInTheSelectionsText(FxRobot robot) {
         List<Flow> all = new ArrayList<>();
         for (int i = 0; i < 12; i++) all.add(flow(i));
-        onFx(() -> list.swap(newestFirst(all, 0, 12), -1), robot);
+        robot.interact(() -> list.swap(newestFirst(all, 0, 12), -1));
         Color error = Color.web("#cf222e");
         // Row 2 is record 9 (dropped), row 1 record 10 (accepted); record 11 in row 0 gets selected.
         robot.clickOn(grid.cellOnScreen(0, "flow-verdict"));
-        Color[] ink = new Color[3];
-        Color[] back = new Color[3];
-        onFx(() -> {
+        Pixels.Row[] rows = new Pixels.Row[3];
+        robot.interact(() -> {
             var image = grid.body().snapshot(null, null);
-            for (int r = 0; r < 3; r++) {
-                Bounds b = grid.rowInBody(r);
-                back[r] = image.getPixelReader().getColor(1, (int) (b.getMinY() + 2));
-                ink[r] = Pixels.ink(image.getPixelReader(), b, back[r]);
-            }
-        }, robot);
-        assertNotNull(ink[2]);
-        assertTrue(Pixels.closer(ink[2], error, Color.BLACK, back[2]), "dropped record drawn in the error colour: " + ink[2]);
-        assertTrue(Pixels.closer(ink[1], Color.BLACK, error, back[1]), "accepted record drawn in the text colour: " + ink[1]);
+            for (int r = 0; r < 3; r++) rows[r] = Pixels.row(image, grid.rowInBody(r));
+        });
+        assertNotNull(rows[2].ink());
+        assertTrue(rows[2].inkCloser(error, Color.BLACK), "dropped record drawn in the error colour: " + rows[2]);
+        assertTrue(rows[1].inkCloser(Color.BLACK, error), "accepted record drawn in the text colour: " + rows[1]);
         // Modena's selection bar is blue with white text laddered against it.
-        assertTrue(back[0].getBlue() > back[0].getRed() + 0.2, "selected row's bar: " + back[0]);
-        assertTrue(ink[0].getBrightness() > back[0].getBrightness(), "selected row's text lighter than its bar: " + ink[0]);
+        Color bar = rows[0].background();
+        assertTrue(bar.getBlue() > bar.getRed() + 0.2, "selected row's bar: " + bar);
+        assertTrue(rows[0].ink().getBrightness() > bar.getBrightness(), "selected row's text lighter than its bar: " + rows[0]);
     }
 
     @Test
     void cutValuesFitTheirColumnAndWidthsAreTheLaidOutWidths(FxRobot robot) {
-        onFx(() -> {
+        robot.interact(() -> {
             Text t = new Text();
             t.setFont(grid.lookup(".flow-grid-text") instanceof javafx.scene.control.Label l ? l.getFont() : null);
             for (String s : List.of("10.20.3.4", "2001:db8::1f:ab", "12:34:56.789", "lan-out", "accept", "WWWW", "i.i.l|")) {
@@ -227,6 +220,6 @@ class FlowGridTest {
             t.setText(cut);
             assertTrue(t.getLayoutBounds().getWidth() <= 80, cut + " " + t.getLayoutBounds().getWidth());
             assertEquals("10.20.3.4", grid.fit("10.20.3.4", 200));
-        }, robot);
+        });
     }
 }
